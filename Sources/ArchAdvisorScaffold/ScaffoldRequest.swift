@@ -1,0 +1,60 @@
+/// A template file as stored in the knowledge base: its path below `rules/templates/`
+/// and its text.
+public struct TemplateFile: Sendable, Equatable {
+    public var path: String
+    public var contents: String
+    public init(path: String, contents: String) {
+        self.path = path
+        self.contents = contents
+    }
+}
+
+/// One reason behind a decision, for the generated README.
+public struct ScaffoldReason: Sendable, Equatable {
+    public var decision: String
+    public var rule: String
+    public var why: String
+    public var source: String
+    public init(decision: String, rule: String, why: String, source: String) {
+        self.decision = decision
+        self.rule = rule
+        self.why = why
+        self.source = source
+    }
+}
+
+/// Everything the scaffolder needs to know about a decision: plain values, so planning
+/// does not depend on how the decision was made.
+public struct ScaffoldRequest: Sendable, Equatable {
+    public var projectName: String
+    public var services: [String]
+    /// `monolith`, `microservices` or `service_mesh`.
+    public var architecture: String
+    /// `rest` or `grpc`; nil for a monolith.
+    public var syncProtocol: String?
+    /// `async_events` or `sync_only`; nil for a monolith.
+    public var messaging: String?
+    /// `aggregation_layer` or `none`; nil for a monolith.
+    public var aggregation: String?
+    /// `istio` or `linkerd`; nil unless the architecture is `service_mesh`.
+    public var mesh: String?
+    /// The full text of `.archadvisor/answers.json` (answers and knowledge-base hash).
+    public var answersFile: String
+    public var reasons: [ScaffoldReason]
+
+    public init(
+        projectName: String, services: [String], architecture: String,
+        syncProtocol: String?, messaging: String?, aggregation: String?, mesh: String?,
+        answersFile: String, reasons: [ScaffoldReason]
+    ) {
+        self.projectName = projectName
+        self.services = services
+        self.architecture = architecture
+        self.syncProtocol = syncProtocol
+        self.messaging = messaging
+        self.aggregation = aggregation
+        self.mesh = mesh
+        self.answersFile = answersFile
+        self.reasons = reasons
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import ArchAdvisorCore
+import Foundation
+
+struct KB: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kb",
+        abstract: "Build, test and inspect the knowledge base.",
+        subcommands: [Build.self, Test.self, Show.self, Schema.self]
+    )
+
+    struct Build: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Compile rules/ into a knowledge base (SQLite).")
+
+        @Option(help: ArgumentHelp("The rules directory (default: rules/ beside the knowledge base).", valueName: "DIR"))
+        var rules: String?
+
+        @Option(help: ArgumentHelp("Where to write it (default: the knowledge base --kb would use).", valueName: "FILE"))
+        var output: String?
+
+        @OptionGroup var kbOptions: KnowledgeBaseOptions
+
+        func run() throws {
+            let target = output ?? KnowledgeBaseLocator.locate(explicit: kbOptions.path)
+            let rulesDir = rules ?? URL(fileURLWithPath: target).deletingLastPathComponent().appendingPathComponent("rules").path
+            let kb = try compileOrExit(rulesDir)
+            do {
+                try KnowledgeStore.write(kb, to: target)
+            } catch {
+                Terminal.standardError.write("archadvisor: \(target): cannot write the knowledge base: \(error)\n")
+                throw ExitCode(2)
+            }
+            Terminal.standardOutput.write("wrote \(target): \(kb.questions.count) questions, \(kb.decisions.count) decisions, \(kb.rules.count) rules, \(kb.sources.count) sources, \(kb.scenarios.count) scenarios, \(kb.templates.count) templates (sources \(kb.sourceHash.prefix(12)))\n")
+        }
+    }
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run the scenario tests (rules/scenarios): answers in, expected choices out.")
+
+        @Option(help: ArgumentHelp("Compile and test this rules directory instead of the knowledge base's scenarios.", valueName: "DIR"))
+        var rules: String?
+
+        @OptionGroup var kbOptions: KnowledgeBaseOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let kb = try rules.map { try compileOrExit($0) } ?? kbOptions.load()
+            let style = output.style()
+            let results = ScenarioRunner(kb: kb).run()
+            for r in results {
+                if r.passed {
+                    Terminal.standardOutput.write("\(style.green)PASS\(style.reset) \(r.scenario.name)\n")
+                } else {
+                    Terminal.standardOutput.write("\(style.red)FAIL\(style.reset) \(r.scenario.name) (\(r.scenario.location))\n")
+                    for f in r.failures { Terminal.standardOutput.write("       \(f)\n") }
+                }
+            }
+            let failed = results.filter { !$0.passed }.count
+            Terminal.standardOutput.write("scenarios: \(results.count - failed) passed, \(failed) failed\n")
+            if results.isEmpty {
+                Terminal.standardError.write("archadvisor: the knowledge base has no scenarios; add some to rules/scenarios\n")
+                throw ExitCode(1)
+            }
+            if failed > 0 { throw ExitCode(1) }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List questions, decisions and rules; --coverage: every recommendation of the guidance with the rules that cite it.")
+
+        @Option(help: "table or json.")
+        var format: ShowFormat = .table
+
+        @Flag(help: "Show guidance coverage instead.")
+        var coverage = false
+
+        @OptionGroup var kbOptions: KnowledgeBaseOptions
+        @OptionGroup var output: OutputOptions
+
+        enum ShowFormat: String, ExpressibleByArgument { case table, json }
+
+        func run() throws {
+            let listing = KnowledgeListing(kb: try kbOptions.load())
+            if coverage {
+                Terminal.standardOutput.write(listing.coverage(style: output.style(), json: format == .json))
+                if !listing.uncovered.isEmpty { throw ExitCode(1) }
+            } else {
+                Terminal.standardOutput.write(format == .json ? listing.json() : listing.text(style: output.style()))
+            }
+        }
+    }
+
+    struct Schema: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a JSON Schema for answer files, generated from the knowledge base.")
+        @OptionGroup var kbOptions: KnowledgeBaseOptions
+        func run() throws {
+            Terminal.standardOutput.write(AnswerSchema.render(try kbOptions.load()))
+        }
+    }
+}
+
+/// Compiles a rules directory, printing every diagnostic and exiting 2 on failure.
+func compileOrExit(_ directory: String) throws -> KnowledgeBase {
+    do {
+        return try RulesCompiler.compile(directory: URL(fileURLWithPath: directory))
+    } catch {
+        Terminal.standardError.write(error.description + "\n")
+        throw ExitCode(2)
+    }
+}
