@@ -34,6 +34,8 @@ public final class BatchEvaluator {
     let optionBytes: [[[UInt8]]]
     /// `decision=choice` policies to count (see ``Summary/choices``).
     public var watchChoices = false
+    /// The date decision records carry (`YYYY-MM-DD`).
+    public var date = DecisionRecord.today()
     private var out: [UInt8] = []
     private var values: [Int]
     private var provided: [Bool]
@@ -183,6 +185,14 @@ public final class BatchEvaluator {
             emit((first ? "" : "\n") + text.table(input: name, outcome: outcome) + "\n", sink)
         case .markdown:
             emit((first ? "# archadvisor evaluation\n\n" : "\n") + text.markdown(input: name, outcome: outcome), sink)
+        case .adr:
+            if case .evaluated(let e) = outcome {
+                emit((first ? "" : "\n") + DecisionRecord(kb: kb, date: date).render(input: name, evaluation: e), sink)
+            }
+        case .mermaid:
+            if case .evaluated(let e) = outcome {
+                emit((first ? "" : "\n") + "%% \(name)\n" + MermaidDiagram(kb: kb).render(e), sink)
+            }
         }
         first = false
         if out.count >= 1 << 16 { flush(sink) }

@@ -53,7 +53,7 @@ public enum RulesCompiler {
         var decisions: [Decision] = []
         if let doc = files.decisions.flatMap(document) {
             var r = NodeReader(doc: doc)
-            decisions = parseDecisions(&r, questions: questions)
+            decisions = parseDecisions(&r, questions: questions, sourceIDs: sourceIDs)
             diagnostics += r.diagnostics
         } else if files.decisions == nil {
             diagnostics.append(Diagnostic(location: SourceLocation(file: files.root + "/decisions.yaml", line: 1, column: 1), message: "missing file; the decisions are required"))
@@ -234,7 +234,7 @@ public enum RulesCompiler {
 
     // MARK: decisions
 
-    static func parseDecisions(_ r: inout NodeReader, questions: [Question]) -> [Decision] {
+    static func parseDecisions(_ r: inout NodeReader, questions: [Question], sourceIDs: Set<String>) -> [Decision] {
         guard let top = r.mapping(r.doc.root, what: "decisions.yaml", allowed: ["decisions"]) else { return [] }
         var decisions: [Decision] = []
         let questionIDs = Set(questions.map(\.id))
@@ -249,13 +249,24 @@ public enum RulesCompiler {
             }
             var options: [Decision.Option] = []
             for o in r.sequence(f["options"], what: "options of '\(id)'") {
-                guard let of = r.mapping(o, what: "an option", allowed: ["value", "label", "description"]) else { continue }
+                guard let of = r.mapping(o, what: "an option", allowed: ["value", "label", "description", "pros", "cons"]) else { continue }
                 let d = Dictionary(of.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
                 guard let value = r.string(d["value"], what: "option value", in: o) else { continue }
                 if !isSnakeCase(value) { r.fail(d["value"], "option value '\(value)' must be snake_case") }
                 if options.contains(where: { $0.value == value }) { r.fail(d["value"], "option '\(value)' is listed twice") }
+                func sourceList(_ key: String) -> [String] {
+                    r.sequence(d[key], what: key).compactMap { node in
+                        guard let id = r.string(node, what: "a source id") else { return nil }
+                        if !sourceIDs.contains(id) {
+                            let hint = Suggest.closest(to: id, in: Array(sourceIDs)).map { " (did you mean '\($0)'?)" } ?? ""
+                            r.fail(node, "unknown source '\(id)'\(hint)")
+                        }
+                        return id
+                    }
+                }
                 options.append(.init(value: value, label: d["label"].flatMap { r.string($0, what: "label") } ?? value,
-                                     description: d["description"].flatMap { r.string($0, what: "description") } ?? ""))
+                                     description: d["description"].flatMap { r.string($0, what: "description") } ?? "",
+                                     pros: sourceList("pros"), cons: sourceList("cons")))
             }
             if options.count < 2 { r.fail(f["options"] ?? item, "decision '\(id)' needs at least two options"); continue }
             var clear = 6.0, leaning = 2.0

@@ -4,10 +4,15 @@ public struct Decision: Sendable, Equatable {
         public var value: String
         public var label: String
         public var description: String
-        public init(value: String, label: String, description: String) {
+        /// Source ids of the guidance's pros and cons of this option.
+        public var pros: [String]
+        public var cons: [String]
+        public init(value: String, label: String, description: String, pros: [String] = [], cons: [String] = []) {
             self.value = value
             self.label = label
             self.description = description
+            self.pros = pros
+            self.cons = cons
         }
     }
 

@@ -1,6 +1,6 @@
 /// Output formats of `evaluate`.
 public enum ReportFormat: String, Sendable, CaseIterable {
-    case table, json, csv, markdown
+    case table, json, csv, markdown, adr, mermaid
 }
 
 /// The outcome for one input of a batch.

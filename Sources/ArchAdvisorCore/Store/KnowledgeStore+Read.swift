@@ -37,6 +37,9 @@ extension KnowledgeStore {
                 throw KnowledgeBaseError.unsupportedSchema(path: path, version: version, supported: schemaVersion)
             }
             func bad(_ reason: String) -> KnowledgeBaseError { .corrupt(path: path, reason: reason) }
+            func list(_ json: String) -> [String] {
+                (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String] ?? []
+            }
 
             let sources = try Row.fetchAll(db, sql: "SELECT id, section, kind, text FROM sources ORDER BY position").map { row in
                 guard let kind = Source.Kind(rawValue: row["kind"]) else { throw bad("source \(row["id"] as String) has an unknown kind") }
@@ -68,7 +71,7 @@ extension KnowledgeStore {
                     throw bad("question \(id): \(error.message)")
                 }
                 let sourcesJSON: String = row["sources"]
-                let sourceIDs = (try? JSONSerialization.jsonObject(with: Data(sourcesJSON.utf8))) as? [String] ?? []
+                let sourceIDs = list(sourcesJSON)
                 let q = Question(id: id, kind: kind, defaultValue: row["default_value"], prompt: row["prompt"], help: row["help"],
                                  askWhen: askWhen, askWhenText: askText, sources: sourceIDs)
                 guard q.slotRange.contains(q.defaultValue) else { throw bad("question \(id) has a default outside its range") }
@@ -76,8 +79,9 @@ extension KnowledgeStore {
             }
 
             var options: [String: [Decision.Option]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT decision_id, value, label, description FROM decision_options ORDER BY decision_id, position") {
-                options[row["decision_id"], default: []].append(.init(value: row["value"], label: row["label"], description: row["description"]))
+            for row in try Row.fetchAll(db, sql: "SELECT decision_id, value, label, description, pros, cons FROM decision_options ORDER BY decision_id, position") {
+                options[row["decision_id"], default: []].append(.init(value: row["value"], label: row["label"], description: row["description"],
+                                                                     pros: list(row["pros"]), cons: list(row["cons"])))
             }
             var decisions: [Decision] = []
             for row in try Row.fetchAll(db, sql: "SELECT * FROM decisions ORDER BY position") {

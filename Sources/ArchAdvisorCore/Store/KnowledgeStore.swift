@@ -47,7 +47,7 @@ public enum KnowledgeStore {
                 CREATE TABLE decisions (position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, applies_when TEXT NOT NULL,
                     clear_margin REAL NOT NULL, leaning_margin REAL NOT NULL);
                 CREATE TABLE decision_options (decision_id TEXT NOT NULL, position INTEGER NOT NULL, value TEXT NOT NULL, label TEXT NOT NULL,
-                    description TEXT NOT NULL, PRIMARY KEY (decision_id, position));
+                    description TEXT NOT NULL, pros TEXT NOT NULL, cons TEXT NOT NULL, PRIMARY KEY (decision_id, position));
                 CREATE TABLE rules (position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, decision_id TEXT NOT NULL, condition TEXT NOT NULL,
                     why TEXT NOT NULL, source_id TEXT NOT NULL, location TEXT NOT NULL);
                 CREATE TABLE rule_points (rule_id TEXT NOT NULL, position INTEGER NOT NULL, option TEXT NOT NULL, points REAL NOT NULL,
@@ -109,7 +109,8 @@ public enum KnowledgeStore {
                 try db.execute(sql: "INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?)",
                                arguments: [i, d.id, d.title, d.appliesWhenText, d.clearMargin, d.leaningMargin])
                 for (j, o) in d.options.enumerated() {
-                    try db.execute(sql: "INSERT INTO decision_options VALUES (?, ?, ?, ?, ?)", arguments: [d.id, j, o.value, o.label, o.description])
+                    try db.execute(sql: "INSERT INTO decision_options VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                   arguments: [d.id, j, o.value, o.label, o.description, jsonArray(o.pros), jsonArray(o.cons)])
                 }
             }
             for (i, r) in kb.rules.enumerated() {

@@ -1,0 +1,31 @@
+import ArgumentParser
+import ArchAdvisorCore
+
+struct WhatIfCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "whatif",
+        abstract: "The smallest answer changes that would change each decision, with exact integer thresholds.",
+        discussion: "Every change reported gives `to` when applied to the file and evaluated again."
+    )
+
+    @OptionGroup var kbOptions: KnowledgeBaseOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: "table or json.")
+    var format: Format = .table
+
+    enum Format: String, ExpressibleByArgument { case table, json }
+
+    @Argument(help: "An answer file (.json), or - for stdin.")
+    var file: String
+
+    func run() throws {
+        let kb = try kbOptions.load()
+        let answers = try AnswerFile.read(file, kb: kb)
+        let whatIf = WhatIf(kb: kb)
+        let changes = whatIf.changes(for: answers)
+        Terminal.standardOutput.write(format == .json
+            ? whatIf.json(changes, answers: answers)
+            : whatIf.table(changes, answers: answers, input: file, style: output.style()))
+    }
+}
