@@ -10,7 +10,7 @@ struct Archadvisor: AsyncParsableCommand {
         base missing, corrupt or of an unsupported schema; 4 scaffold refused.
         """,
         version: "0.1.0",
-        subcommands: [Evaluate.self, Explain.self, WhatIfCommand.self, KB.self]
+        subcommands: [Ask.self, Evaluate.self, Explain.self, WhatIfCommand.self, Scaffold.self, Recheck.self, KB.self]
     )
 }
 

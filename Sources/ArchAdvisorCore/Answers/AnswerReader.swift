@@ -166,7 +166,8 @@ public final class AnswerReader: @unchecked Sendable {
             if p.matchLiteral("false") { values[q] = 0; provided[q] = true; return }
         case .choice:
             if p.peek() == UInt8(ascii: "\"") {
-                let r = try p.scanString()
+                let r: Parser.StringRange
+                do { r = try p.scanString() } catch { var e = error; e.key = question.id; throw e }
                 if !r.escaped {
                     for (bytes, index) in choiceTable[q] where p.equals(r, bytes) {
                         values[q] = index

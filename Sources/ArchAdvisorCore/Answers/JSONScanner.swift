@@ -199,14 +199,14 @@ extension AnswerReader {
             let c = base![index]
             switch c {
             case UInt8(ascii: "\""):
-                _ = try scanString()
+                do { _ = try scanString() } catch { var e = error; e.key = e.key ?? key; throw e }
             case UInt8(ascii: "{"):
                 index += 1
                 skipWhitespace()
                 if peek() == UInt8(ascii: "}") { index += 1; return }
                 while true {
                     guard peek() == UInt8(ascii: "\"") else { throw SyntaxError(at: index, key: key, kind: .expected("a quoted key")) }
-                    _ = try scanString()
+                    do { _ = try scanString() } catch { var e = error; e.key = e.key ?? key; throw e }
                     skipWhitespace()
                     guard peek() == UInt8(ascii: ":") else { throw SyntaxError(at: index, key: key, kind: .expected("':'")) }
                     index += 1

@@ -57,7 +57,9 @@ public struct RecordReader {
     public init(fd: Int32, mode: Mode, chunk: Int = 1 << 20) {
         self.fd = fd
         self.mode = mode
-        capacity = mode == .whole ? RecordReader.maxFile + 1 : max(chunk, 4096) * 2
+        // Room for a whole record plus a chunk, so a full buffer always holds a newline or
+        // is past the record limit.
+        capacity = mode == .whole ? RecordReader.maxFile + 1 : RecordReader.maxRecord + max(chunk, 4096) + 1
         buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
     }
 
@@ -88,7 +90,12 @@ public struct RecordReader {
     public mutating func forEach(_ body: (Record) throws -> Bool) throws {
         switch mode {
         case .whole:
-            while try fill() {}
+            var info = stat()
+            if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) > RecordReader.maxFile {
+                _ = try body(.tooLong(line: 1, size: Int(info.st_size)))
+                return
+            }
+            while end < capacity, try fill() {}
             if end > RecordReader.maxFile {
                 _ = try body(.tooLong(line: 1, size: end))
                 return
@@ -105,6 +112,8 @@ public struct RecordReader {
                     if skipping {
                         _ = try body(.tooLong(line: skipLine, size: skippedBytes + stop - start))
                         skipping = false
+                    } else if stop - start > RecordReader.maxRecord {
+                        _ = try body(.tooLong(line: line, size: stop - start))
                     } else if !isBlank(start, stop) {
                         if try !body(.bytes(UnsafeRawBufferPointer(start: buffer + start, count: stop - start), line: line)) { return }
                     }
@@ -124,6 +133,7 @@ public struct RecordReader {
                 scanned = start + scanned
                 if !more {
                     if skipping { _ = try body(.tooLong(line: skipLine, size: skippedBytes + end - start)) }
+                    else if end - start > RecordReader.maxRecord { _ = try body(.tooLong(line: line, size: end - start)) }
                     else if !isBlank(start, end) {
                         _ = try body(.bytes(UnsafeRawBufferPointer(start: buffer + start, count: end - start), line: line))
                     }

@@ -23,7 +23,7 @@ public enum RulesCompiler {
     public static func compile(files: RulesFiles, options: Options = Options()) throws(CompileError) -> KnowledgeBase {
         var diagnostics: [Diagnostic] = []
         func document(_ file: RulesFiles.File) -> YAMLDocument? {
-            do { return try YAMLDocument(file: file.displayPath, text: file.text) } catch {
+            do { return try YAMLDocument(file: file.displayPath, storedFile: file.storedPath, text: file.text) } catch {
                 diagnostics += error.diagnostics
                 return nil
             }
@@ -238,7 +238,13 @@ public enum RulesCompiler {
         guard let top = r.mapping(r.doc.root, what: "decisions.yaml", allowed: ["decisions"]) else { return [] }
         var decisions: [Decision] = []
         let questionIDs = Set(questions.map(\.id))
-        for item in r.sequence(top.first { $0.key == "decisions" }?.value, what: "decisions") {
+        let items = r.sequence(top.first { $0.key == "decisions" }?.value, what: "decisions")
+        // Every decision id, so a reference to a later one gets the right message.
+        let allIDs: [String] = items.compactMap { item in
+            if case .mapping(let m) = item, case .scalar(let s)? = m["id"] { return s.string }
+            return nil
+        }
+        for item in items {
             guard let fields = r.mapping(item, what: "a decision", allowed: ["id", "title", "applies_when", "margins", "options"]) else { continue }
             let f = Dictionary(fields.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
             guard let id = r.string(f["id"], what: "decision id", in: item) else { continue }
@@ -279,6 +285,9 @@ public enum RulesCompiler {
             }
             let scope = KnowledgeBase.symbols(questions: questions, decisions: decisions, before: nil)
             var forbidden = scope.forbidden
+            for later in allIDs where !decisions.contains(where: { $0.id == later }) {
+                forbidden[later] = "decision '\(later)' is made later; only decisions listed earlier in decisions.yaml can be used here"
+            }
             forbidden[id] = "decision '\(id)' cannot depend on itself"
             let checker = TypeChecker(symbols: scope.symbols, forbidden: forbidden)
             let applies = f["applies_when"].flatMap { r.condition($0, checker: checker, what: "applies_when of '\(id)'") } ?? (.constant(true), "true")
@@ -350,7 +359,7 @@ public enum RulesCompiler {
             }
             let line = item.mark?.line ?? 1
             rules.append(Rule(id: id, decision: d, condition: condition.0, conditionText: condition.1, points: points, excludes: excludes,
-                              why: why, source: source, location: "\(r.doc.file):\(line)"))
+                              why: why, source: source, location: "\(r.doc.storedFile):\(line)"))
         }
         return rules
     }
@@ -406,7 +415,7 @@ public enum RulesCompiler {
                 confidence.append((entry.key, word))
             }
             scenarios.append(Scenario(name: name, note: f["note"].flatMap { r.string($0, what: "note") } ?? "",
-                                      location: "\(r.doc.file):\(item.mark?.line ?? 1)", answers: json,
+                                      location: "\(r.doc.storedFile):\(item.mark?.line ?? 1)", answers: json,
                                       expect: expect, expectConfidence: confidence))
         }
         return scenarios

@@ -3,11 +3,15 @@ import Foundation
 /// The files of a `rules/` directory, read and hashed.
 public struct RulesFiles: Sendable {
     public struct File: Sendable {
-        /// Path shown in diagnostics (`rules/rules/mesh.yaml`).
+        /// Path shown in diagnostics: the rules directory as given, then the file.
         public var displayPath: String
+        /// Path stored in the knowledge base (`rules/rules/mesh.yaml`): independent of
+        /// where the project is checked out, so the same rules give the same database.
+        public var storedPath: String
         public var text: String
-        public init(displayPath: String, text: String) {
+        public init(displayPath: String, storedPath: String? = nil, text: String) {
             self.displayPath = displayPath
+            self.storedPath = storedPath ?? displayPath
             self.text = text
         }
     }
@@ -57,7 +61,7 @@ public struct RulesFiles: Sendable {
                 diagnostics.append(Diagnostic(location: SourceLocation(file: path, line: 1, column: 1), message: "the file is not valid UTF-8"))
                 return nil
             }
-            return File(displayPath: path, text: text)
+            return File(displayPath: path, storedPath: directory.standardizedFileURL.lastPathComponent + "/" + relative, text: text)
         }
         func yamlFiles(in sub: String) -> [String] {
             let names = (try? fm.contentsOfDirectory(atPath: root + "/" + sub)) ?? []

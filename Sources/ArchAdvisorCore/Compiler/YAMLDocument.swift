@@ -3,12 +3,15 @@ import Yams
 /// A YAML file with positions, so every diagnostic can point at the line and column.
 struct YAMLDocument {
     let file: String
+    /// The checkout-independent path recorded in rule and scenario locations.
+    var storedFile: String
     let text: String
     let lines: [Substring]
     let root: Node?
 
-    init(file: String, text: String) throws(CompileError) {
+    init(file: String, storedFile: String? = nil, text: String) throws(CompileError) {
         self.file = file
+        self.storedFile = storedFile ?? file
         self.text = text
         self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         do {

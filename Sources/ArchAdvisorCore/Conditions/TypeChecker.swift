@@ -77,8 +77,12 @@ public struct TypeChecker {
 
     private func comparison(_ lhs: SyntaxNode, _ op: ComparisonOperator, _ rhs: SyntaxNode, offset: Int) throws(ConditionError) -> Condition {
         switch (lhs, rhs) {
-        case (.identifier, .identifier):
-            let a = try resolve(lhs), b = try resolve(rhs)
+        case (.identifier, .identifier(let rightName, let rightOffset)):
+            let a = try resolve(lhs)
+            if case .choice = a.kind, symbols[rightName] == nil, forbidden[rightName] == nil {
+                throw ConditionError(offset: rightOffset, message: "'\(rightName)' is not a value; quote choice values, e.g. \(a.name) == \"\(rightName)\"")
+            }
+            let b = try resolve(rhs)
             switch (a.kind, b.kind) {
             case (.integer, .integer):
                 return .compareSlots(a.slot, op, b.slot)

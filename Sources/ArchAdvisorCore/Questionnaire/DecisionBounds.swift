@@ -22,7 +22,7 @@ public struct DecisionBounds: Sendable {
         exactArithmetic = kb.rules.allSatisfy { rule in
             rule.points.allSatisfy { p in
                 let scaled = p.points * 1024
-                return abs(p.points) < 1 << 20 && scaled == scaled.rounded()
+                return abs(p.points) < 1_048_576.0 && scaled == scaled.rounded()
             }
         }
     }
@@ -40,6 +40,48 @@ public struct DecisionBounds: Sendable {
         return kb.questions.indices.filter { !state.known[$0] }
     }
 
+    /// Open questions whose answer may still change some decision, whatever the other open
+    /// questions are answered: those read by a condition of an open decision that the known
+    /// answers do not decide, and those that decide whether such a question is asked. Any
+    /// other open question can be left at its default without changing any decision.
+    public func relevantQuestions(_ partial: PartialAnswers) -> [Bool] {
+        var s = BoundsState(kb: kb, partial: partial)
+        let settlements = propagate(&s)
+        let nq = kb.questions.count
+        var relevant = Array(repeating: false, count: nq)
+        func mark(_ c: Condition) {
+            guard c.evaluate(partial: s.values, known: s.known, ranges: s.ranges) == nil else { return }
+            for slot in c.slots where slot < nq && !s.known[slot] { relevant[slot] = true }
+        }
+        for (d, settlement) in settlements.enumerated() where settlement == .open {
+            let applies = kb.decisions[d].appliesWhen
+            mark(applies)
+            guard applies.evaluate(partial: s.values, known: s.known, ranges: s.ranges) != false else { continue }
+            for r in kb.rulesByDecision[d] { mark(kb.rules[r].condition) }
+        }
+        // ask_when reads earlier questions only: one pass from the last question back.
+        for q in (0..<nq).reversed() where relevant[q] { mark(kb.questions[q].askWhen) }
+        return relevant
+    }
+
+    /// Where decision `d` leans on the answers known so far: the points of the rules that
+    /// surely fire, and the options surely excluded (nil when it may not apply).
+    public func lean(decision d: Int, _ partial: PartialAnswers) -> (scores: [Double], excluded: [Bool])? {
+        var s = BoundsState(kb: kb, partial: partial)
+        _ = propagate(&s)
+        guard kb.decisions[d].appliesWhen.evaluate(partial: s.values, known: s.known, ranges: s.ranges) == true else { return nil }
+        let n = kb.decisions[d].options.count
+        var scores = Array(repeating: 0.0, count: n)
+        var excluded = Array(repeating: false, count: n)
+        for r in kb.rulesByDecision[d] {
+            let rule = kb.rules[r]
+            guard rule.condition.evaluate(partial: s.values, known: s.known, ranges: s.ranges) == true else { continue }
+            for (o, p) in rule.points { scores[o] += p }
+            for o in rule.excludes { excluded[o] = true }
+        }
+        return (scores, excluded)
+    }
+
     /// Fixes the questions skipped by `ask_when`, then settles the decisions in order,
     /// writing each settled outcome into its decision slot for the decisions after it.
     func propagate(_ s: inout BoundsState) -> [DecisionSettlement] {
@@ -52,6 +94,7 @@ public struct DecisionBounds: Sendable {
         var result: [DecisionSettlement] = []
         result.reserveCapacity(kb.decisions.count)
         for d in kb.decisions.indices {
+            s.known[nq + d] = false
             let settlement = settle(d, s)
             if case .settled(let choice) = settlement {
                 s.fix(nq + d, choice ?? Condition.null)

@@ -1,0 +1,93 @@
+/// `archadvisor ask` from start to end: the questionnaire, then the answers summary and the
+/// recommendation (the same table as `evaluate`), then saving the answers. Part-way
+/// endings (Ctrl-C, end of input) save what was given so far and say how to continue.
+///
+/// Talks only through a ``QuestionnaireConsole`` and an ``AnswerFileStore``; the command
+/// line maps ``Result/exitCode`` to the process exit code.
+public struct AskSession {
+    public struct Options: Sendable {
+        public var questionnaire: Questionnaire.Options
+        /// `--save FILE`: where the answers go (never overwritten without confirmation).
+        public var savePath: String?
+        /// Where part-way answers go without `--save`: the first that can be written.
+        public var resumePaths: [String] = ["archadvisor-resume.json"]
+        /// The file name offered when asking where to save on a terminal.
+        public var suggestedSaveName = "archadvisor-answers.json"
+        public init(questionnaire: Questionnaire.Options = .init(), savePath: String? = nil) {
+            self.questionnaire = questionnaire
+            self.savePath = savePath
+        }
+    }
+
+    /// How a session ended.
+    public enum Status: Sendable, Equatable {
+        /// Finished; the answers were saved to the path, or not saved (nil) as the user chose.
+        case finished(savedTo: String?)
+        /// Finished, but the answers could not be saved anywhere.
+        case saveFailed
+        /// Ctrl-C part-way; the answers so far went to the path (nil: nowhere writable).
+        case interrupted(savedTo: String?)
+        /// The input ended part-way.
+        case endOfInput(savedTo: String?)
+    }
+
+    public struct Result: Sendable, Equatable {
+        public var status: Status
+        public var questionnaire: QuestionnaireResult
+        /// 0 finished; 2 the input ended part-way or nothing could be saved; 130 Ctrl-C.
+        public var exitCode: Int32 {
+            switch status {
+            case .finished: 0
+            case .saveFailed, .endOfInput: 2
+            case .interrupted: 130
+            }
+        }
+    }
+
+    /// Exit code of an interrupted session (128 + SIGINT, as shells report it).
+    public static let interruptedExitCode: Int32 = 130
+    /// Exit code when the input ends before the last question.
+    public static let endOfInputExitCode: Int32 = 2
+
+    public let kb: KnowledgeBase
+    public let options: Options
+    let text: QuestionnaireText
+
+    public init(kb: KnowledgeBase, options: Options) {
+        self.kb = kb
+        self.options = options
+        text = QuestionnaireText(kb: kb, style: options.questionnaire.style, width: options.questionnaire.width)
+    }
+
+    /// Runs the whole session, resuming from `starting` when given.
+    public func run(console: QuestionnaireConsole, files: AnswerFileStore, starting: AnswerSet? = nil) -> Result {
+        let q = Questionnaire(kb: kb, options: options.questionnaire).run(console, starting: starting)
+        let saver = AnswerSaver(console: console, files: files, text: text, options: options)
+        let json = q.answers.json(in: kb) + "\n"
+        switch q.ending {
+        case .interrupted, .endOfInput:
+            let given = q.origins.filter(\.isGiven).count
+            let why = q.ending == .interrupted ? "Interrupted" : "The input ended"
+            console.write("\n" + text.message("\(why) with \(given) of \(kb.questions.count) answers given."))
+            let path = saver.savePartial(json)
+            let status: Status = q.ending == .interrupted ? .interrupted(savedTo: path) : .endOfInput(savedTo: path)
+            return Result(status: status, questionnaire: q)
+        case .completed, .stoppedEarly:
+            let evaluation = Evaluator(kb: kb).evaluate(q.answers)
+            console.write("\n" + text.summary(q) + "\n")
+            let table = TextReport(kb: kb, style: options.questionnaire.style).table(input: "Recommendation", outcome: .evaluated(evaluation))
+            console.write(text.fit(table) + "\n")
+            return Result(status: saver.saveFinished(json), questionnaire: q)
+        }
+    }
+
+    /// `name-2.json`, `name-3.json`, …: the first that does not exist.
+    public static func freshName(for path: String, exists: (String) -> Bool) -> String {
+        let slash = path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+        let dot = path[slash...].lastIndex(of: ".").flatMap { $0 > slash ? $0 : nil } ?? path.endIndex
+        let stem = path[..<dot], ext = path[dot...]
+        var n = 2
+        while exists("\(stem)-\(n)\(ext)") { n += 1 }
+        return "\(stem)-\(n)\(ext)"
+    }
+}

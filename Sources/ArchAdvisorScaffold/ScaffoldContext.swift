@@ -1,0 +1,175 @@
+/// The values templates can use, built once per request.
+///
+/// Everything a template needs is computed here (names in every spelling, ports, who may
+/// call whom, `isLast` for separators), so the templates stay logic-less. The keys are
+/// documented in `rules/templates/README.md`; adding keys is compatible, renaming is not.
+struct ScaffoldContext {
+    /// Values every template sees.
+    var top: [String: Any]
+    /// One entry per domain service, for paths with `{{service}}` placeholders.
+    var services: [[String: Any]]
+    /// One entry per deployable unit, for paths with `{{deployable}}` placeholders.
+    var deployables: [[String: Any]]
+
+    static let entryPort = 8080
+    static let firstServicePort = 8081
+    static let aggregatorName = "aggregator"
+
+    init(request: ScaffoldRequest, variant: ScaffoldVariant) {
+        let monolith = variant.architecture == .monolith
+        let project = request.projectName
+        let names = request.services
+
+        services = names.enumerated().map { index, name in
+            let type = ScaffoldNames.typeName(name)
+            return [
+                "service": name,
+                "Service": type,
+                "SERVICE": ScaffoldNames.environmentName(name),
+                "serviceTarget": type + (monolith ? "Module" : "Service"),
+                "serviceTestTarget": type + (monolith ? "ModuleTests" : "ServiceTests"),
+                "serviceLocalPort": monolith ? Self.entryPort : Self.firstServicePort + index,
+                "isFirst": index == 0,
+                "isLast": index == names.count - 1,
+            ]
+        }
+
+        var units: [Unit] = []
+        if monolith {
+            units.append(Unit(name: project, target: "App", binary: project, localPort: Self.entryPort,
+                              isEntry: true, isAggregator: false, hasDatabase: true, callers: []))
+        } else {
+            if variant.aggregation {
+                units.append(Unit(name: Self.aggregatorName, target: "AggregatorService",
+                                  binary: Self.aggregatorName, localPort: Self.entryPort,
+                                  isEntry: true, isAggregator: true, hasDatabase: false, callers: []))
+            }
+            for (index, name) in names.enumerated() {
+                units.append(Unit(
+                    name: name, target: ScaffoldNames.typeName(name) + "Service", binary: name,
+                    localPort: Self.firstServicePort + index, isEntry: !variant.aggregation,
+                    isAggregator: false, hasDatabase: true,
+                    callers: variant.aggregation ? [Self.aggregatorName] : []))
+            }
+        }
+        deployables = units.enumerated().map { index, unit in
+            unit.context(isFirst: index == 0, isLast: index == units.count - 1)
+        }
+
+        let detailsPath = "\(names.first ?? "product")-details"
+        let entry = units.first(where: \.isEntry)
+        top = [
+            "project": project,
+            "Project": ScaffoldNames.typeName(project),
+            "PROJECT": ScaffoldNames.environmentName(project),
+            "namespace": project,
+            "architecture": request.architecture,
+            "architectureLabel": Self.label(of: variant.architecture),
+            "monolith": monolith,
+            "microservices": !monolith,
+            "serviceMesh": variant.architecture == .serviceMesh,
+            "plainMicroservices": variant.architecture == .microservices,
+            "mesh": variant.mesh?.rawValue ?? "",
+            "istio": variant.mesh == .istio,
+            "linkerd": variant.mesh == .linkerd,
+            "aggregation": variant.aggregation,
+            "noAggregation": !monolith && !variant.aggregation,
+            "aggregator": Self.aggregatorName,
+            "aggregatorTarget": "AggregatorService",
+            "detailsPath": detailsPath,
+            "rest": !variant.grpc,
+            "grpc": variant.grpc,
+            "asyncEvents": variant.asyncEvents,
+            "services": services,
+            "deployables": deployables,
+            "serviceCount": names.count,
+            "deployableCount": units.count,
+            "firstService": names.first ?? "",
+            "entry": entry?.name ?? "",
+            "entryLocalPort": entry?.localPort ?? Self.entryPort,
+            "containerPort": 8080,
+            "runAsUser": 10001,
+            "appVersion": "0.1.0",
+            "swiftToolsVersion": "6.1",
+            "swiftImage": "swift:6.3-noble",
+            "runtimeImage": "ubuntu:24.04",
+            "hummingbirdVersion": "2.28.1",
+            "asyncHTTPClientVersion": "1.37.0",
+            "partTimeoutMilliseconds": 1000,
+            "decisions": Self.decisions(request),
+            "hasReasons": !request.reasons.isEmpty,
+            "answersFile": request.answersFile,
+        ]
+    }
+
+    /// The top values with one item's values laid over them.
+    func merged(with item: [String: Any]) -> [String: Any] {
+        top.merging(item) { _, new in new }
+    }
+
+    private struct Unit {
+        var name: String
+        var target: String
+        var binary: String
+        var localPort: Int
+        var isEntry: Bool
+        var isAggregator: Bool
+        var hasDatabase: Bool
+        var callers: [String]
+
+        func context(isFirst: Bool, isLast: Bool) -> [String: Any] {
+            [
+                "deployable": name,
+                "Deployable": ScaffoldNames.typeName(name),
+                "DEPLOYABLE": ScaffoldNames.environmentName(name),
+                "deployableTarget": target,
+                "deployableBinary": binary,
+                "deployableLocalPort": localPort,
+                "deployableIsEntry": isEntry,
+                "deployableIsAggregator": isAggregator,
+                "deployableIsService": !isAggregator,
+                "deployableHasDatabase": hasDatabase,
+                "deployableCallers": callers.map { ["caller": $0] },
+                "deployableHasCallers": !callers.isEmpty,
+                "isFirst": isFirst,
+                "isLast": isLast,
+            ]
+        }
+    }
+
+    private static func label(of architecture: ScaffoldVariant.Architecture) -> String {
+        switch architecture {
+        case .monolith: return "modular monolith"
+        case .microservices: return "microservices"
+        case .serviceMesh: return "microservices with a service mesh"
+        }
+    }
+
+    /// Decisions in contract order with the reasons the request gives for each.
+    private static func decisions(_ request: ScaffoldRequest) -> [[String: Any]] {
+        let values: [(String, String?)] = [
+            ("architecture", request.architecture),
+            ("sync_protocol", request.syncProtocol),
+            ("messaging", request.messaging),
+            ("aggregation", request.aggregation),
+            ("mesh", request.mesh),
+        ]
+        var known = Set(values.map(\.0))
+        var order = values.map(\.0)
+        for reason in request.reasons where known.insert(reason.decision).inserted {
+            order.append(reason.decision)
+        }
+        let choices = Dictionary(uniqueKeysWithValues: values)
+        return order.compactMap { decision -> [String: Any]? in
+            let reasons = request.reasons.filter { $0.decision == decision }
+            let choice = choices[decision] ?? nil
+            if choice == nil && reasons.isEmpty { return nil }
+            return [
+                "decision": decision,
+                "choice": choice ?? "not applicable",
+                "reasons": reasons.map { ["rule": $0.rule, "why": $0.why, "source": $0.source] },
+                "hasReasons": !reasons.isEmpty,
+            ]
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// Rules for project and service names, and the identifiers derived from them.
+///
+/// A name ends up as a directory, a SwiftPM target, a Kubernetes object name, a DNS host
+/// and an environment variable, so it must be safe as all of them: a DNS-1123 label
+/// (lowercase letters, digits and `-`, alphanumeric at both ends) of at most 40 characters
+/// that starts with a letter (Kubernetes Service names are RFC 1035 labels, and a Swift
+/// type name cannot start with a digit).
+public enum ScaffoldNames {
+    /// The longest name accepted, leaving room for suffixes such as `-allow-aggregator`.
+    public static let maxLength = 40
+
+    /// The services a project gets when none are named (the guidance's aggregation example).
+    public static let defaultServices = ["product", "inventory", "reviews"]
+
+    /// Names the generated projects use for themselves: the aggregation service, and the
+    /// `/health` route every deployable answers.
+    public static let reservedServiceNames: Set<String> = ["aggregator", "health"]
+
+    /// Throws ``ScaffoldError/invalidName(role:name:reason:)`` unless `name` is acceptable.
+    public static func validate(_ name: String, role: ScaffoldError.NameRole) throws {
+        if let reason = problem(with: name) {
+            throw ScaffoldError.invalidName(role: role, name: name, reason: reason)
+        }
+    }
+
+    /// What is wrong with `name`, or nil when it is acceptable.
+    public static func problem(with name: String) -> String? {
+        let scalars = Array(name.unicodeScalars)
+        if scalars.isEmpty { return "must not be empty" }
+        if scalars.count > maxLength {
+            return "must be at most \(maxLength) characters (has \(scalars.count))"
+        }
+        for scalar in scalars where !(isLowerLetter(scalar) || isDigit(scalar) || scalar == "-") {
+            return "may contain only lowercase letters a-z, digits and '-' (found \(describe(scalar)))"
+        }
+        if !isLowerLetter(scalars[0]) { return "must start with a lowercase letter" }
+        if scalars[scalars.count - 1] == "-" { return "must not end with '-'" }
+        return nil
+    }
+
+    /// Validates the project name and the services: each a valid name, none reserved, no
+    /// duplicates (also after conversion to Swift type names), at least one.
+    public static func validate(project: String, services: [String]) throws {
+        try validate(project, role: .project)
+        if services.isEmpty { throw ScaffoldError.noServices }
+        var seen = Set<String>()
+        for service in services {
+            try validate(service, role: .service)
+            if reservedServiceNames.contains(service) { throw ScaffoldError.reservedServiceName(service) }
+            // `order-items` and `orderitems` differ, but `Order-Items` style clashes would
+            // collide as targets on case-insensitive file systems: compare type names folded.
+            if !seen.insert(typeName(service).lowercased()).inserted {
+                throw ScaffoldError.duplicateService(service)
+            }
+        }
+    }
+
+    /// `order-history` -> `OrderHistory`.
+    public static func typeName(_ name: String) -> String {
+        name.split(separator: "-").map { part in
+            part.prefix(1).uppercased() + part.dropFirst()
+        }.joined()
+    }
+
+    /// `order-history` -> `ORDER_HISTORY`.
+    public static func environmentName(_ name: String) -> String {
+        name.uppercased().replacingOccurrences(of: "-", with: "_")
+    }
+
+    private static func isLowerLetter(_ s: Unicode.Scalar) -> Bool { s >= "a" && s <= "z" }
+    private static func isDigit(_ s: Unicode.Scalar) -> Bool { s >= "0" && s <= "9" }
+    private static func describe(_ s: Unicode.Scalar) -> String {
+        switch s {
+        case " ": return "a space"
+        case "/": return "'/'"
+        case ".": return "'.'"
+        default: return ScaffoldError.quoted(String(s))
+        }
+    }
+}

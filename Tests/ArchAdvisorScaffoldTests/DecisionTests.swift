@@ -1,0 +1,84 @@
+import ArchAdvisorScaffold
+import Testing
+
+/// Decisions the templates do not cover are refused with a clear error, and broken
+/// templates are reported by path.
+struct DecisionTests {
+    typealias V = ScaffoldVariants
+
+    @Test func unknownArchitectureIsRefused() {
+        #expect(throws: ScaffoldError.unsupportedDecision(decision: "architecture", value: "serverless")) {
+            try ScaffoldPlanner.plan(V.request("serverless"), templates: V.templates)
+        }
+    }
+
+    @Test func meshArchitectureNeedsAMesh() {
+        #expect(throws: ScaffoldError.unsupportedDecision(decision: "mesh", value: "null")) {
+            try ScaffoldPlanner.plan(V.request("service_mesh"), templates: V.templates)
+        }
+        #expect(throws: ScaffoldError.unsupportedDecision(decision: "mesh", value: "consul")) {
+            try ScaffoldPlanner.plan(V.request("service_mesh", mesh: "consul"), templates: V.templates)
+        }
+    }
+
+    @Test func grpcIsRefusedUntilItsTemplatesExist() {
+        #expect(throws: ScaffoldError.unsupportedDecision(decision: "sync_protocol", value: "grpc")) {
+            try ScaffoldPlanner.plan(V.request("microservices", syncProtocol: "grpc"), templates: V.templates)
+        }
+    }
+
+    @Test func asyncEventsAreNotedInTheReadme() throws {
+        let files = try V.plan(V.request("microservices", messaging: "async_events"))
+        #expect(try #require(files["README.md"]).contents.contains("## Async events"))
+        #expect(!(try #require(V.plan(V.request("microservices"))["README.md"]).contents.contains("## Async events")))
+    }
+
+    @Test func aMissingLayerIsReported() {
+        let withoutIstio = V.templates.filter { !$0.path.hasPrefix("istio/") }
+        #expect(throws: ScaffoldError.missingTemplateLayer("istio")) {
+            try ScaffoldPlanner.plan(V.request("service_mesh", mesh: "istio"), templates: withoutIstio)
+        }
+    }
+
+    @Test func templateProblemsNameTheTemplate() {
+        let base = [TemplateFile(path: "monolith/README.md.mustache", contents: "x")]
+        #expect(throws: ScaffoldError.templateSyntax(path: "common/bad.mustache", message: "line 1, column 10: Mustache syntax error (sectionCloseNameIncorrect)")) {
+            try ScaffoldPlanner.plan(V.request("monolith"), templates: base + [TemplateFile(path: "common/bad.mustache", contents: "{{#a}}{{/b}}")])
+        }
+        #expect(throws: ScaffoldError.unsafeTemplatePath(template: "common/{{detailsPath}}/../../x", rendered: "product-details/../../x")) {
+            try ScaffoldPlanner.plan(V.request("monolith"), templates: base + [TemplateFile(path: "common/{{detailsPath}}/../../x", contents: "")])
+        }
+        #expect(throws: ScaffoldError.ambiguousTemplatePath("common/{{service}}-{{deployable}}")) {
+            try ScaffoldPlanner.plan(V.request("monolith"), templates: base + [TemplateFile(path: "common/{{service}}-{{deployable}}", contents: "")])
+        }
+    }
+
+    @Test func verbatimFilesAndPartialsFollowTheConvention() throws {
+        let templates = [
+            TemplateFile(path: "README.md", contents: "not emitted"),
+            TemplateFile(path: "partials/hello.mustache", contents: "hello {{project}}"),
+            TemplateFile(path: "common/copied.txt", contents: "{{kept}}"),
+            TemplateFile(path: "common/greeting.txt.mustache", contents: "{{> hello}}!"),
+            TemplateFile(path: "monolith/{{service}}.txt.mustache", contents: "{{Service}} in {{project}}"),
+            TemplateFile(path: "monolith/tool.sh.mustache", contents: "#!/bin/sh\n"),
+        ]
+        let files = try ScaffoldPlanner.plan(V.request("monolith", services: ["a", "b-c"]), templates: templates)
+        #expect(files == [
+            PlannedFile(path: "a.txt", contents: "A in shop", isExecutable: false),
+            PlannedFile(path: "b-c.txt", contents: "BC in shop", isExecutable: false),
+            PlannedFile(path: "copied.txt", contents: "{{kept}}", isExecutable: false),
+            PlannedFile(path: "greeting.txt", contents: "hello shop!", isExecutable: false),
+            PlannedFile(path: "tool.sh", contents: "#!/bin/sh\n", isExecutable: true),
+        ])
+    }
+
+    @Test func aLaterLayerReplacesAnEarlierFile() throws {
+        let templates = [
+            TemplateFile(path: "common/x.txt", contents: "common"),
+            TemplateFile(path: "microservices/x.txt", contents: "microservices"),
+            TemplateFile(path: "istio/x.txt", contents: "istio"),
+        ]
+        let files = try ScaffoldPlanner.plan(V.request("service_mesh", mesh: "istio", aggregation: false), templates: templates)
+        #expect(files == [PlannedFile(path: "x.txt", contents: "istio", isExecutable: false)])
+    }
+}

@@ -1,0 +1,85 @@
+import ArchAdvisorScaffold
+import Foundation
+
+/// The variants every test renders, and helpers to render them from the real
+/// `rules/templates/` folder of this repository.
+enum ScaffoldVariants {
+    /// `rules/templates/`, found relative to this file.
+    static let templatesDirectory = URL(fileURLWithPath: #filePath)
+        .resolvingSymlinksInPath()
+        .deletingLastPathComponent()  // ArchAdvisorScaffoldTests
+        .deletingLastPathComponent()  // Tests
+        .deletingLastPathComponent()  // repository root
+        .appendingPathComponent("rules/templates")
+
+    static let templates: [TemplateFile] = {
+        do {
+            return try TemplateLoader.load(from: templatesDirectory)
+        } catch {
+            fatalError("cannot load \(templatesDirectory.path): \(error)")
+        }
+    }()
+
+    static let answersFile = """
+        {
+          "answers": {"team_size": 40, "team_count": 6, "kubernetes": true},
+          "knowledge_base": "sha256:0123456789abcdef"
+        }
+
+        """
+
+    static let reasons = [
+        ScaffoldReason(
+            decision: "architecture", rule: "large-teams-favor-services",
+            why: "Large teams own services end-to-end instead of blocking each other in one codebase.",
+            source: "5.1 Microservices / Use when"),
+        ScaffoldReason(
+            decision: "aggregation", rule: "fanout-needs-aggregation",
+            why: "A client screen needs data from several services: one request instead of three.",
+            source: "5.3 Service Aggregation / Benefits"),
+    ]
+
+    /// A request like the CLI builds, for one architecture.
+    static func request(
+        _ architecture: String,
+        mesh: String? = nil,
+        aggregation: Bool = true,
+        project: String = "shop",
+        services: [String] = ScaffoldNames.defaultServices,
+        syncProtocol: String = "rest",
+        messaging: String = "sync_only"
+    ) -> ScaffoldRequest {
+        let monolith = architecture == "monolith"
+        return ScaffoldRequest(
+            projectName: project, services: services, architecture: architecture,
+            syncProtocol: monolith ? nil : syncProtocol,
+            messaging: monolith ? nil : messaging,
+            aggregation: monolith ? nil : (aggregation ? "aggregation_layer" : "none"),
+            mesh: mesh, answersFile: answersFile, reasons: reasons)
+    }
+
+    /// Every architecture and mesh variant, by a short name (also the folder name used by
+    /// ``render(to:)`` and `scripts/check-scaffolds.sh`).
+    static let all: [(name: String, request: ScaffoldRequest)] = [
+        ("monolith", request("monolith")),
+        ("microservices", request("microservices")),
+        ("microservices-no-aggregation", request("microservices", aggregation: false)),
+        ("mesh-istio", request("service_mesh", mesh: "istio")),
+        ("mesh-linkerd", request("service_mesh", mesh: "linkerd")),
+        ("mesh-istio-no-aggregation", request("service_mesh", mesh: "istio", aggregation: false)),
+        ("mesh-linkerd-no-aggregation", request("service_mesh", mesh: "linkerd", aggregation: false)),
+    ]
+
+    static func plan(_ request: ScaffoldRequest) throws -> [String: PlannedFile] {
+        let files = try ScaffoldPlanner.plan(request, templates: templates)
+        return Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0) })
+    }
+
+    /// Writes every variant into `directory/<name>`.
+    static func render(to directory: URL) throws {
+        for variant in all {
+            let files = try ScaffoldPlanner.plan(variant.request, templates: templates)
+            try ScaffoldWriter.apply(files, to: directory.appendingPathComponent(variant.name))
+        }
+    }
+}

@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# CI check of `archadvisor scaffold`.
+#
+#   scripts/check-scaffolds.sh PATH/TO/archadvisor
+#
+# 1. For every answer file in Tests/Fixtures/scaffold/ (expected.tsv says what each must
+#    decide): checks the decision with `evaluate --format csv`, scaffolds the project with
+#    `scaffold --answers FILE --name shop --out DIR`, and checks that scaffolding into the
+#    same (now non-empty) directory is refused with exit 4 and that a bad name gets exit 2.
+# 2. Runs ../shared/validators/check-project.sh on each project when ../shared/validators
+#    exists beside the repository (skipped with a message otherwise).
+# 3. Builds and tests the microservices project, starts it with scripts/run-local.sh on
+#    127.0.0.1, checks that GET /product-details/1 merges product, inventory and reviews,
+#    stops reviews and checks the degraded answer (200, reviews named missing).
+#
+# Environment:
+#   WORK_DIR          where projects are generated (default: a new temporary directory)
+#   KEEP_WORK=1       keep WORK_DIR afterwards
+#   SCAFFOLD_SCRATCH  SwiftPM build folder for the generated project, reused between runs
+#                     (default: <repo>/.build-scaffold-e2e)
+#   E2E_PORT_OFFSET   added to the generated project's ports 8080... (default: 10000)
+#   SKIP_E2E=1        stop after the validators
+#   BUILD_MONOLITH=1  also build and test the monolith project
+set -euo pipefail
+
+usage() { echo "usage: scripts/check-scaffolds.sh PATH/TO/archadvisor" >&2; exit 2; }
+[[ $# == 1 ]] || usage
+[[ -x $1 && ! -d $1 ]] || { echo "check-scaffolds: $1 is not an executable" >&2; exit 2; }
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+fixtures=$root/Tests/Fixtures/scaffold
+validators=$root/../shared/validators/check-project.sh
+scratch=${SCAFFOLD_SCRATCH:-$root/.build-scaffold-e2e}
+offset=${E2E_PORT_OFFSET:-10000}
+work=${WORK_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/check-scaffolds.XXXXXX")}
+mkdir -p "$work"
+
+failures=()
+fail() { echo "FAIL: $*" >&2; failures+=("$*"); }
+step() { echo; echo "== $*"; }
+
+run_local_pid=""
+cleanup() {
+  local status=$?
+  if [[ -n $run_local_pid ]] && kill -0 "$run_local_pid" 2>/dev/null; then
+    stop_run_local
+  fi
+  if [[ ${KEEP_WORK:-0} == 1 || -n ${WORK_DIR:-} ]]; then
+    echo "check-scaffolds: projects kept in $work"
+  else
+    rm -rf "$work"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# run-local.sh stops every service it started when it gets SIGTERM.
+stop_run_local() {
+  kill -TERM "$run_local_pid" 2>/dev/null || true
+  local deadline=$((SECONDS + 20))
+  while kill -0 "$run_local_pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+  if kill -0 "$run_local_pid" 2>/dev/null; then
+    echo "check-scaffolds: run-local.sh did not stop within 20s; killing it" >&2
+    kill -KILL "$run_local_pid" 2>/dev/null || true
+  fi
+  # Services it may have left behind (it should not): stop them by their pid files.
+  local pidfile
+  for pidfile in "$work/run"/*.pid; do
+    if [[ -f $pidfile ]]; then kill -KILL "$(cat "$pidfile")" 2>/dev/null || true; fi
+  done
+  wait "$run_local_pid" 2>/dev/null || true
+  run_local_pid=""
+}
+
+elapsed() { # START_SECONDS
+  echo "$((SECONDS - $1))s"
+}
+
+# --- 1. scaffold every fixture ---------------------------------------------------------
+step "scaffolding every variant with $bin"
+variants=()
+while IFS=$'\t' read -r name architecture aggregation mesh; do
+  [[ -z $name || $name == \#* ]] && continue
+  answers=$fixtures/$name.json
+  [[ -f $answers ]] || { fail "$name: $answers is missing"; continue; }
+  csv=$(cd "$root" && "$bin" evaluate "$answers" --format csv) || { fail "$name: evaluate failed"; continue; }
+  row=$(printf '%s\n' "$csv" | sed -n 2p)
+  IFS=, read -r _ got_architecture _ _ got_aggregation got_mesh <<<"$row"
+  [[ $aggregation == - ]] && aggregation=""
+  [[ $mesh == - ]] && mesh=""
+  if [[ $got_architecture != "$architecture" || $got_aggregation != "$aggregation" || $got_mesh != "$mesh" ]]; then
+    fail "$name: decided '$got_architecture/$got_aggregation/$got_mesh', expected '$architecture/$aggregation/$mesh'"
+    continue
+  fi
+  out=$work/$name
+  if ! (cd "$root" && "$bin" scaffold --answers "$answers" --name shop --out "$out"); then
+    fail "$name: scaffold failed"
+    continue
+  fi
+  echo "$name: $architecture${aggregation:+ + $aggregation}${mesh:+ + $mesh} -> $(find "$out" -type f | wc -l | tr -d ' ') files"
+  variants+=("$name")
+
+  # Refusals: the directory is not empty now, and names must be DNS labels.
+  before=$(cd "$out" && find . -type f -exec cksum {} + | sort)
+  set +e
+  (cd "$root" && "$bin" scaffold --answers "$answers" --name shop --out "$out") 2>/dev/null
+  status=$?
+  set -e
+  after=$(cd "$out" && find . -type f -exec cksum {} + | sort)
+  [[ $status == 4 ]] || fail "$name: scaffolding into a non-empty directory exited $status, expected 4"
+  [[ $before == "$after" ]] || fail "$name: a refused scaffold changed the existing project"
+  set +e
+  (cd "$root" && "$bin" scaffold --answers "$answers" --name ../evil --out "$work/$name-bad") 2>/dev/null
+  status=$?
+  set -e
+  [[ $status == 2 ]] || fail "$name: the name '../evil' exited $status, expected 2"
+  [[ ! -e $work/$name-bad ]] || fail "$name: a refused name still wrote $work/$name-bad"
+done <"$fixtures/expected.tsv"
+
+# --- 2. validators ------------------------------------------------------------------------
+step "validators"
+if [[ -x $validators ]]; then
+  for name in "${variants[@]}"; do
+    if summary=$("$validators" --quiet "$work/$name" 2>&1); then
+      echo "$name: $(printf '%s\n' "$summary" | tail -n 1)"
+    else
+      printf '%s\n' "$summary" >&2
+      fail "$name: validators failed ($(printf '%s\n' "$summary" | tail -n 1))"
+    fi
+  done
+else
+  echo "validators: ../shared/validators not found beside the repository; skipping this step"
+fi
+
+if [[ ${SKIP_E2E:-0} == 1 ]]; then
+  echo "end-to-end: skipped (SKIP_E2E=1)"
+elif [[ ! -d $work/microservices ]]; then
+  fail "end-to-end: no microservices project to build"
+else
+  # --- 3. build, test and run the microservices project -----------------------------------
+  project=$work/microservices
+  step "building and testing the microservices project (build folder $scratch)"
+  start=$SECONDS
+  (cd "$project" && swift build --build-tests --scratch-path "$scratch") || fail "microservices: swift build failed"
+  echo "build: $(elapsed "$start")"
+  start=$SECONDS
+  (cd "$project" && swift test --skip-build --scratch-path "$scratch") || fail "microservices: swift test failed"
+  echo "test: $(elapsed "$start")"
+
+  step "running the microservices project with scripts/run-local.sh (ports $((offset + 8080))...)"
+  entry=http://127.0.0.1:$((offset + 8080))
+  if curl -s --max-time 2 -o /dev/null "$entry/health"; then
+    fail "end-to-end: something already answers on $entry; set E2E_PORT_OFFSET"
+  else
+    mkdir -p "$work/run"
+    # SKIP_BUILD: run the binaries just built (a plain `swift build` after `--build-tests`
+    # would compile everything again without testability).
+    (cd "$project" && PORT_OFFSET=$offset SCRATCH_PATH=$scratch RUN_DIR=$work/run HEALTH_TIMEOUT=60 \
+      SKIP_BUILD=1 exec scripts/run-local.sh) >"$work/run-local.out" 2>&1 &
+    run_local_pid=$!
+    up=0
+    for _ in $(seq 1 900); do  # at most ~180s (the build is incremental by now)
+      if grep -q "is running" "$work/run-local.out"; then up=1; break; fi
+      kill -0 "$run_local_pid" 2>/dev/null || break
+      sleep 0.2
+    done
+    cat "$work/run-local.out"
+    if [[ $up != 1 ]]; then
+      fail "end-to-end: run-local.sh did not report the system running"
+    else
+      check_details() { # LABEL EXPECTED-MISSING(comma-separated or empty)
+        local label=$1 expected=$2 body code seconds
+        body=$(curl -sS --max-time 10 -w '\n%{http_code} %{time_total}' "$entry/product-details/1") \
+          || { fail "$label: curl failed"; return; }
+        read -r code seconds <<<"${body##*$'\n'}"
+        body=${body%$'\n'*}
+        echo "$label: HTTP $code in ${seconds}s: $body"
+        [[ $code == 200 ]] || { fail "$label: HTTP $code, expected 200"; return; }
+        python3 - "$expected" "$body" <<'PY' || fail "$label: unexpected answer"
+import json, sys
+expected = [p for p in sys.argv[1].split(",") if p]
+body = json.loads(sys.argv[2])
+parts = {"product", "inventory", "reviews"}
+ok = (body.get("id") == "1" and body.get("missing") == expected
+      and set(body.get("parts", {})) == parts - set(expected)
+      and body.get("degraded") == bool(expected)
+      and all(body["parts"][p].get("id") == "1" for p in body.get("parts", {})))
+sys.exit(0 if ok else 1)
+PY
+      }
+      check_details "merged" ""
+
+      reviews_pid=$(cat "$work/run/reviews.pid")
+      kill -TERM "$reviews_pid"
+      for _ in $(seq 1 100); do  # at most ~20s
+        curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$((offset + 8083))/health" || break
+        sleep 0.2
+      done
+      check_details "degraded (reviews stopped)" "reviews"
+    fi
+    stop_run_local
+    for pidfile in "$work/run"/*.pid; do
+      if [[ -f $pidfile ]]; then fail "end-to-end: run-local.sh left $(basename "$pidfile" .pid) behind"; fi
+    done
+    if curl -s --max-time 1 -o /dev/null "$entry/health"; then
+      fail "end-to-end: the aggregator still answers after run-local.sh stopped"
+    fi
+  fi
+
+  if [[ ${BUILD_MONOLITH:-0} == 1 && -d $work/monolith ]]; then
+    step "building and testing the monolith project"
+    start=$SECONDS
+    (cd "$work/monolith" && swift build --build-tests --scratch-path "$scratch-monolith" \
+      && swift test --skip-build --scratch-path "$scratch-monolith") || fail "monolith: build or tests failed"
+    echo "monolith build and test: $(elapsed "$start")"
+  fi
+fi
+
+echo
+if ((${#failures[@]} > 0)); then
+  echo "check-scaffolds: ${#failures[@]} failure(s):"
+  printf '  %s\n' "${failures[@]}"
+  exit 1
+fi
+echo "check-scaffolds: all checks passed"
