@@ -40,13 +40,10 @@ public enum ScaffoldWriter {
             throw ScaffoldError.writeFailed(path: targetPath, message: Self.message(error))
         }
         do {
+            var created: Set<Substring> = [""]
             for file in files {
-                let url = temp.appendingPathComponent(file.path)
-                try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(file.contents.utf8).write(to: url)
-                if file.isExecutable {
-                    try fileManager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
-                }
+                try makeParents(of: file.path, in: temp.path, created: &created)
+                try writeFile(file, to: temp.path + "/" + file.path)
             }
             try moveIntoPlace(temp.path, targetPath)
         } catch {
@@ -70,6 +67,44 @@ public enum ScaffoldWriter {
         if !entries.isEmpty { throw ScaffoldError.targetNotEmpty(path: path) }
     }
 
+    /// Creates the folders above `path` (relative to `root`) that do not exist yet.
+    private static func makeParents(of path: String, in root: String, created: inout Set<Substring>) throws {
+        var index = path.startIndex
+        while let slash = path[index...].firstIndex(of: "/") {
+            let folder = path[..<slash]
+            if created.insert(folder).inserted, mkdir(root + "/" + folder, 0o755) != 0 {
+                throw WriteError(path: String(folder), code: errno)
+            }
+            index = path.index(after: slash)
+        }
+    }
+
+    /// Writes one new file (never replacing an existing one) with mode 0644 or 0755.
+    private static func writeFile(_ file: PlannedFile, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, file.isExecutable ? 0o755 : 0o644)
+        guard descriptor >= 0 else { throw WriteError(path: file.path, code: errno) }
+        defer { close(descriptor) }
+        var contents = file.contents
+        try contents.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw WriteError(path: file.path, code: errno)
+                }
+                offset += written
+            }
+        }
+    }
+
+    /// A failed system call while writing into the temporary directory.
+    private struct WriteError: Error, CustomStringConvertible {
+        var path: String
+        var code: Int32
+        var description: String { "\(path): \(String(cString: strerror(code)))" }
+    }
+
     private static func moveIntoPlace(_ temp: String, _ target: String) throws {
         guard rename(temp, target) != 0 else { return }
         let code = errno
@@ -87,6 +122,7 @@ public enum ScaffoldWriter {
     }
 
     private static func message(_ error: Error) -> String {
+        if let error = error as? WriteError { return error.description }
         let text = (error as NSError).localizedDescription
         return text.replacingOccurrences(of: "\n", with: " ")
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArchAdvisorCore
+import ArchAdvisorScaffold
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -56,8 +57,17 @@ struct Ask: ParsableCommand {
         options.resumePaths = ["archadvisor-resume.json", NSTemporaryDirectory() + "archadvisor-resume.json"]
         SignalFlag.install()
         defer { SignalFlag.restore() }
-        let result = AskSession(kb: kb, options: options).run(console: console, files: DiskAnswerFiles(), starting: starting)
+        let session = AskSession(kb: kb, options: options)
+        let result = session.run(console: console, files: DiskAnswerFiles(), starting: starting)
         if result.exitCode != 0 { throw ExitCode(result.exitCode) }
+        // The scaffold offer: only to a person at a terminal, and the same code as `scaffold`.
+        guard console.isInteractive, !noScaffold else { return }
+        let validate: (String) -> String? = { name in
+            ScaffoldNames.problem(with: name).map { "\"\(name)\" is not a valid project name: \($0)" }
+        }
+        if let (name, directory) = session.offerScaffold(console: console, validateName: validate) {
+            try ScaffoldRunner.run(kb: kb, answers: result.questionnaire.answers, name: name, out: directory, services: [])
+        }
     }
 }
 

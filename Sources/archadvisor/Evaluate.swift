@@ -43,6 +43,7 @@ struct Evaluate: ParsableCommand {
         let format = format ?? (Terminal.isTerminal(1) ? .table : .json)
         let batch = BatchEvaluator(kb: kb, format: format, style: output.style())
         batch.watchChoices = !failOn.isEmpty
+        batch.width = Terminal.width
         let sink = TerminalSink(progress: Terminal.isTerminal(2) && format != .table)
         batch.run(inputs.map { $0 == "-" ? .standardInput : .file($0) }, sink: sink)
         sink.finish()

@@ -17,7 +17,9 @@ struct Explain: ParsableCommand {
         let kb = try kbOptions.load()
         let answers = try AnswerFile.read(file, kb: kb)
         let explainer = Explainer(kb: kb)
-        Terminal.standardOutput.write(explainer.render(explainer.explain(answers), input: file, style: output.style()))
+        let style = output.style()
+        let text = explainer.render(explainer.explain(answers), input: file, style: style)
+        Terminal.standardOutput.write(QuestionnaireText(kb: kb, style: style, width: Terminal.width).fit(text))
     }
 }
 

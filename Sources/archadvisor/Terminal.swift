@@ -30,6 +30,14 @@ final class Terminal: @unchecked Sendable {
 
     static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
+    /// Columns to lay text out in: the terminal's width (at most 120), else $COLUMNS, else 80.
+    static var width: Int {
+        var size = winsize()
+        if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 40 { return min(Int(size.ws_col), 120) }
+        if let c = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), c >= 40 { return min(c, 120) }
+        return 80
+    }
+
     /// Colour only on a terminal, and never with NO_COLOR set (https://no-color.org).
     static func colorAllowed(fd: Int32) -> Bool {
         if let v = ProcessInfo.processInfo.environment["NO_COLOR"], !v.isEmpty { return false }

@@ -26,6 +26,6 @@ struct WhatIfCommand: ParsableCommand {
         let changes = whatIf.changes(for: answers)
         Terminal.standardOutput.write(format == .json
             ? whatIf.json(changes, answers: answers)
-            : whatIf.table(changes, answers: answers, input: file, style: output.style()))
+            : QuestionnaireText(kb: kb, style: output.style(), width: Terminal.width).fit(whatIf.table(changes, answers: answers, input: file, style: output.style())))
     }
 }

@@ -36,6 +36,8 @@ public final class BatchEvaluator {
     public var watchChoices = false
     /// The date decision records carry (`YYYY-MM-DD`).
     public var date = DecisionRecord.today()
+    /// Columns the table wraps to.
+    public var width = 80
     private var out: [UInt8] = []
     private var values: [Int]
     private var provided: [Bool]
@@ -182,7 +184,8 @@ public final class BatchEvaluator {
             }
             out.append(0x0A)
         case .table:
-            emit((first ? "" : "\n") + text.table(input: name, outcome: outcome) + "\n", sink)
+            let table = QuestionnaireText(kb: kb, style: style, width: width).fit(text.table(input: name, outcome: outcome))
+            emit((first ? "" : "\n") + table + "\n", sink)
         case .markdown:
             emit((first ? "# archadvisor evaluation\n\n" : "\n") + text.markdown(input: name, outcome: outcome), sink)
         case .adr:

@@ -77,8 +77,49 @@ public struct AskSession {
             console.write("\n" + text.summary(q) + "\n")
             let table = TextReport(kb: kb, style: options.questionnaire.style).table(input: "Recommendation", outcome: .evaluated(evaluation))
             console.write(text.fit(table) + "\n")
+            console.write(whatIf(q.answers))
             return Result(status: saver.saveFinished(json), questionnaire: q)
         }
+    }
+
+    /// What would change the architecture decision, as the end of the recommendation.
+    func whatIf(_ answers: AnswerSet) -> String {
+        let whatIf = WhatIf(kb: kb)
+        let changes = whatIf.changes(for: answers).filter { $0.decision == 0 }
+        guard !changes.isEmpty else { return "" }
+        let decision = kb.decisions[0]
+        var out = "\nWhat would change the architecture:\n"
+        for c in changes.prefix(6) {
+            let to = c.to.map { decision.options[$0].value } ?? "no option"
+            out += "  • with \(whatIf.setText(c, answers: answers)): \(to)\n"
+        }
+        return text.fit(out)
+    }
+
+    /// Offers to scaffold a starter project: asks yes/no, the project name (checked by
+    /// `validateName`, which returns the problem or nil) and the directory. Nil when
+    /// declined or the input ends.
+    public func offerScaffold(console: QuestionnaireConsole, defaultName: String = "backend",
+                              validateName: (String) -> String?) -> (name: String, directory: String)? {
+        console.write(text.message("Scaffold a starter project for this recommendation? [y/N]"))
+        guard case .line(let yes) = console.readLine(for: .scaffoldConfirm),
+              ["y", "yes"].contains(yes.trimmingCharacters(in: .whitespaces).lowercased()) else { return nil }
+        var name = defaultName
+        while true {
+            console.write("Project name [\(defaultName)]: ")
+            guard case .line(let line) = console.readLine(for: .scaffoldName) else { return nil }
+            let given = line.trimmingCharacters(in: .whitespaces)
+            name = given.isEmpty ? defaultName : given
+            if let problem = validateName(name) {
+                console.write(text.message(problem))
+                continue
+            }
+            break
+        }
+        console.write("Directory [./\(name)]: ")
+        guard case .line(let line) = console.readLine(for: .scaffoldDirectory) else { return nil }
+        let dir = line.trimmingCharacters(in: .whitespaces)
+        return (name, dir.isEmpty ? name : dir)
     }
 
     /// `name-2.json`, `name-3.json`, …: the first that does not exist.

@@ -19,6 +19,12 @@ public enum ConsolePrompt: Sendable, Equatable {
     case saveName
     /// Whether to overwrite the file at this path (y or n).
     case overwrite(String)
+    /// Whether to scaffold a starter project (y or n).
+    case scaffoldConfirm
+    /// The project name for the scaffold.
+    case scaffoldName
+    /// The directory to scaffold into.
+    case scaffoldDirectory
 }
 
 /// One read from a console.

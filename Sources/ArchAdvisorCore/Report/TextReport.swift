@@ -73,7 +73,9 @@ public struct TextReport: Sendable {
     }
 
     /// How much a rule mattered for the chosen option, for ordering reasons.
+    /// Points for the chosen option first (largest first), then exclusions, then the rest.
     func weight(_ rule: Rule, toward choice: Int?) -> Double {
+        if let choice, let p = rule.points.first(where: { $0.option == choice }), p.points > 0 { return 2000 + p.points }
         if !rule.excludes.isEmpty { return 1000 }
         return rule.points.map { abs($0.points) }.max() ?? 0
     }
