@@ -144,10 +144,11 @@ else
   project=$work/microservices
   step "building and testing the microservices project (build folder $scratch)"
   start=$SECONDS
-  (cd "$project" && swift build --build-tests --scratch-path "$scratch") || fail "microservices: swift build failed"
+  (cd "$project" && timeout 2400 swift build --quiet --build-tests --scratch-path "$scratch") \
+    || fail "microservices: swift build failed"
   echo "build: $(elapsed "$start")"
   start=$SECONDS
-  (cd "$project" && swift test --skip-build --scratch-path "$scratch") || fail "microservices: swift test failed"
+  (cd "$project" && timeout 600 swift test --skip-build --scratch-path "$scratch") || fail "microservices: swift test failed"
   echo "test: $(elapsed "$start")"
 
   step "running the microservices project with scripts/run-local.sh (ports $((offset + 8080))...)"
@@ -213,8 +214,8 @@ PY
   if [[ ${BUILD_MONOLITH:-0} == 1 && -d $work/monolith ]]; then
     step "building and testing the monolith project"
     start=$SECONDS
-    (cd "$work/monolith" && swift build --build-tests --scratch-path "$scratch-monolith" \
-      && swift test --skip-build --scratch-path "$scratch-monolith") || fail "monolith: build or tests failed"
+    (cd "$work/monolith" && timeout 2400 swift build --quiet --build-tests --scratch-path "$scratch-monolith" \
+      && timeout 600 swift test --skip-build --scratch-path "$scratch-monolith") || fail "monolith: build or tests failed"
     echo "monolith build and test: $(elapsed "$start")"
   fi
 fi

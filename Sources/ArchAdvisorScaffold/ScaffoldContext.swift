@@ -99,6 +99,10 @@ struct ScaffoldContext {
             "decisions": Self.decisions(request),
             "hasReasons": !request.reasons.isEmpty,
             "answersFile": request.answersFile,
+            "decisionRecord": request.decisionRecord,
+            "hasDecisionRecord": !request.decisionRecord.isEmpty,
+            "diagram": request.diagram,
+            "hasDiagram": !request.diagram.isEmpty,
         ]
     }
 
@@ -164,11 +168,18 @@ struct ScaffoldContext {
             let reasons = request.reasons.filter { $0.decision == decision }
             let choice = choices[decision] ?? nil
             if choice == nil && reasons.isEmpty { return nil }
+            let values = { (reasons: [ScaffoldReason]) in
+                reasons.map { ["rule": $0.rule, "why": $0.why, "source": $0.source] }
+            }
+            let against = reasons.filter { $0.supportsChoice == false }
             return [
                 "decision": decision,
                 "choice": choice ?? "not applicable",
-                "reasons": reasons.map { ["rule": $0.rule, "why": $0.why, "source": $0.source] },
+                "reasons": values(reasons),
                 "hasReasons": !reasons.isEmpty,
+                "reasonsFor": values(reasons.filter { $0.supportsChoice != false }),
+                "reasonsAgainst": values(against),
+                "hasReasonsAgainst": !against.isEmpty,
             ]
         }
     }

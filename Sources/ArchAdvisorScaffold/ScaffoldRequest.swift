@@ -15,11 +15,15 @@ public struct ScaffoldReason: Sendable, Equatable {
     public var rule: String
     public var why: String
     public var source: String
-    public init(decision: String, rule: String, why: String, source: String) {
+    /// Whether the rule pushed toward the option chosen (true) or away from it (false);
+    /// nil when unknown. The README lists the two kinds apart.
+    public var supportsChoice: Bool?
+    public init(decision: String, rule: String, why: String, source: String, supportsChoice: Bool? = nil) {
         self.decision = decision
         self.rule = rule
         self.why = why
         self.source = source
+        self.supportsChoice = supportsChoice
     }
 }
 
@@ -41,12 +45,18 @@ public struct ScaffoldRequest: Sendable, Equatable {
     /// The full text of `.archadvisor/answers.json` (answers and knowledge-base hash).
     public var answersFile: String
     public var reasons: [ScaffoldReason]
+    /// The decision record (MADR) written to `docs/adr/0001-architecture.md`.
+    public var decisionRecord: String
+    /// A Mermaid flowchart of the architecture, embedded in the README.
+    public var diagram: String
 
     public init(
         projectName: String, services: [String], architecture: String,
         syncProtocol: String?, messaging: String?, aggregation: String?, mesh: String?,
-        answersFile: String, reasons: [ScaffoldReason]
+        answersFile: String, reasons: [ScaffoldReason], decisionRecord: String = "", diagram: String = ""
     ) {
+        self.decisionRecord = decisionRecord
+        self.diagram = diagram
         self.projectName = projectName
         self.services = services
         self.architecture = architecture

@@ -1,7 +1,7 @@
 import ArgumentParser
 import ArchAdvisorCore
 
-struct Archadvisor: AsyncParsableCommand {
+struct Archadvisor: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "archadvisor",
         abstract: "Decide how to build a backend: modular monolith, microservices or a service mesh, with the reasons.",

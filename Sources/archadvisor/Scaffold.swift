@@ -73,7 +73,9 @@ enum ScaffoldRequestBuilder {
         for r in e.decisions where r.applies {
             for i in r.fired {
                 let rule = kb.rules[i]
-                reasons.append(ScaffoldReason(decision: kb.decisions[r.decision].id, rule: rule.id, why: rule.why, source: kb.section(of: rule.source)))
+                let supports = r.choice.map { c in rule.points.contains { $0.option == c && $0.points > 0 } }
+                reasons.append(ScaffoldReason(decision: kb.decisions[r.decision].id, rule: rule.id, why: rule.why,
+                                              source: kb.section(of: rule.source), supportsChoice: supports))
             }
         }
         return ScaffoldRequest(
@@ -81,6 +83,8 @@ enum ScaffoldRequestBuilder {
             architecture: e.choice("architecture", in: kb) ?? "monolith",
             syncProtocol: e.choice("sync_protocol", in: kb), messaging: e.choice("messaging", in: kb),
             aggregation: e.choice("aggregation", in: kb), mesh: e.choice("mesh", in: kb),
-            answersFile: ProjectRecord(evaluation: e, kb: kb).fileText, reasons: reasons)
+            answersFile: ProjectRecord(evaluation: e, kb: kb).fileText, reasons: reasons,
+            decisionRecord: DecisionRecord(kb: kb, date: DecisionRecord.today()).render(input: ProjectRecord.path, evaluation: e),
+            diagram: MermaidDiagram(kb: kb).render(e, services: services))
     }
 }

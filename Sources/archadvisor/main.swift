@@ -4,11 +4,7 @@ import Foundation
 // The entry point maps argument errors to exit code 2 (CONTRACT.md: bad flags are bad input).
 do {
     var command = try Archadvisor.parseAsRoot()
-    if var asyncCommand = command as? AsyncParsableCommand {
-        try await asyncCommand.run()
-    } else {
-        try command.run()
-    }
+    try command.run()
 } catch let code as ExitCode {
     exit(code.rawValue)
 } catch {

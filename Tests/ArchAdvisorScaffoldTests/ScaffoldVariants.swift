@@ -55,7 +55,9 @@ enum ScaffoldVariants {
             syncProtocol: monolith ? nil : syncProtocol,
             messaging: monolith ? nil : messaging,
             aggregation: monolith ? nil : (aggregation ? "aggregation_layer" : "none"),
-            mesh: mesh, answersFile: answersFile, reasons: reasons)
+            mesh: mesh, answersFile: answersFile, reasons: reasons,
+            decisionRecord: "---\nstatus: proposed\n---\n\n# Backend architecture: \(architecture)\n",
+            diagram: "flowchart LR\n    client([Client]) --> gateway[API gateway]")
     }
 
     /// Every architecture and mesh variant, by a short name (also the folder name used by

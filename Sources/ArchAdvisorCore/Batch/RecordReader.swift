@@ -204,15 +204,12 @@ public struct RecordReader {
                         start = i
                     }
                 }
-                let offset = recordStart >= 0 ? recordStart : i
-                let shift = offset - start
-                start = offset
+                start = recordStart >= 0 ? recordStart : i
                 let consumed = i - start
                 let more = try fill()
                 // fill() moved [start, end) to 0.
                 recordStart = recordStart >= 0 ? 0 : -1
                 i = consumed
-                _ = shift
                 if !more {
                     if recordStart >= 0 && !isBlank(0, end) {
                         _ = try body(.bytes(UnsafeRawBufferPointer(start: buffer, count: end), line: recordLine))

@@ -64,12 +64,11 @@ public struct TypeChecker {
             return .or(try check(a), try check(b))
         case .compare(let lhs, let op, let rhs, let offset):
             return try comparison(lhs, op, rhs, offset: offset)
-        case .member(let subject, let items, let negated, let offset):
+        case .member(let subject, let items, let negated, _):
             guard case .identifier = subject else {
                 throw ConditionError(offset: subject.offset, message: "expected a question id before '\(negated ? "not in" : "in")'")
             }
             let symbol = try resolve(subject)
-            _ = offset
             let values = try items.map { item throws(ConditionError) in try literal(item, for: symbol, op: .equal) }
             return .member(slot: symbol.slot, values, negated: negated)
         }

@@ -11,11 +11,10 @@ public struct Evaluator: Sendable {
         var values = answers.values + Array(repeating: Condition.null, count: kb.decisions.count)
         var results: [DecisionResult] = []
         results.reserveCapacity(kb.decisions.count)
-        for (d, decision) in kb.decisions.enumerated() {
+        for d in kb.decisions.indices {
             let result = values.withUnsafeBufferPointer { evaluate(decision: d, values: $0, extraRules: []) }
             if let c = result.choice { values[kb.slot(ofDecision: d)] = c }
             results.append(result)
-            _ = decision
         }
         return Evaluation(answers: answers, decisions: results, values: values)
     }
