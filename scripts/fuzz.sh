@@ -7,6 +7,7 @@
 #
 #   scripts/fuzz.sh [SECONDS]        each target for SECONDS (default 60)
 #   FUZZ_TARGETS="FuzzAnswers" scripts/fuzz.sh 30     one target only
+#   FUZZ_ARGS="-jobs=2 -workers=2" scripts/fuzz.sh    extra libFuzzer flags (after the defaults)
 #
 # Builds the separate package fuzz/ (its own fuzz/.build) with
 #   swift build -c release --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address
@@ -147,7 +148,7 @@ for t in $TARGETS; do
     SWIFT_BACKTRACE=enable=no LSAN_OPTIONS="suppressions=$ROOT/fuzz/lsan.supp:print_suppressions=0" "$BIN/$t" \
         -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
         -dict="$WORK/$dict" -print_final_stats=1 -artifact_prefix="$WORK/crashes/$t/" \
-        "$WORK/corpus/$t" "$WORK/seeds/$t" > "$log" 2>&1
+        ${FUZZ_ARGS:-} "$WORK/corpus/$t" "$WORK/seeds/$t" > "$log" 2>&1
     rc=$?
     set -e
     execs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+).*/\1/p' "$log" | tail -n 1)
@@ -162,7 +163,7 @@ for t in $TARGETS; do
         for a in $artifacts; do
             echo "   input kept: $a ($(stat -c %s "$a") bytes): $(head -c 200 "$a" | od -An -c | tr -s ' ' | head -n 3 | tr '\n' ' ')"
         done
-        echo "   full report: $log; reproduce: SWIFT_BACKTRACE=enable=no $BIN/$t ${artifacts%% *}"
+        echo "   full report: $log; reproduce: SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$ROOT/fuzz/lsan.supp $BIN/$t ${artifacts%% *}"
     else
         RESULT[$t]="no crash"
     fi

@@ -8,6 +8,7 @@ import Glibc
 
 struct Ask: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "ask",
         abstract: "Answer the questions one at a time and get a recommendation with its reasons.",
         discussion: """
         Type an answer, or press Enter for the default shown; choices by number or name. \

@@ -4,6 +4,7 @@ import Foundation
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "evaluate",
         abstract: "Evaluate answer files (.json), JSON Lines files (.jsonl) or stdin (-).",
         discussion: """
         One output per answer set, in input order. A bad input gets an error in its place \

@@ -4,6 +4,7 @@ import Foundation
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "explain",
         abstract: "Explain each decision rule by rule: what fired, with why and source, and what did not fire but would have changed it."
     )
 

@@ -10,7 +10,7 @@ struct KB: ParsableCommand {
     )
 
     struct Build: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Compile rules/ into a knowledge base (SQLite).")
+        static let configuration = CommandConfiguration(commandName: "build", abstract: "Compile rules/ into a knowledge base (SQLite).")
 
         @Option(help: ArgumentHelp("The rules directory (default: rules/ beside the knowledge base).", valueName: "DIR"))
         var rules: String?
@@ -35,7 +35,7 @@ struct KB: ParsableCommand {
     }
 
     struct Test: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run the scenario tests (rules/scenarios): answers in, expected choices out.")
+        static let configuration = CommandConfiguration(commandName: "test", abstract: "Run the scenario tests (rules/scenarios): answers in, expected choices out.")
 
         @Option(help: ArgumentHelp("Compile and test this rules directory instead of the knowledge base's scenarios.", valueName: "DIR"))
         var rules: String?
@@ -66,7 +66,7 @@ struct KB: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List questions, decisions and rules; --coverage: every recommendation of the guidance with the rules that cite it.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "List questions, decisions and rules; --coverage: every recommendation of the guidance with the rules that cite it.")
 
         @Option(help: "table or json.")
         var format: ShowFormat = .table
@@ -91,7 +91,7 @@ struct KB: ParsableCommand {
     }
 
     struct Schema: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a JSON Schema for answer files, generated from the knowledge base.")
+        static let configuration = CommandConfiguration(commandName: "schema", abstract: "Print a JSON Schema for answer files, generated from the knowledge base.")
         @OptionGroup var kbOptions: KnowledgeBaseOptions
         func run() throws {
             Terminal.standardOutput.write(AnswerSchema.render(try kbOptions.load()))

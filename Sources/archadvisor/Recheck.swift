@@ -4,6 +4,7 @@ import Foundation
 
 struct Recheck: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "recheck",
         abstract: "Re-evaluate the answers stored in a scaffolded project against the current knowledge base.",
         discussion: "Exit 0 when every decision holds, 1 when one would now differ (for CI), 2 on a bad project, 3 on a bad knowledge base."
     )

@@ -5,6 +5,7 @@ import Foundation
 
 struct Scaffold: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "scaffold",
         abstract: "Generate a starter project for the decision an answers file leads to.",
         discussion: """
         Writes into a temporary directory beside DIR and moves it into place only when \
@@ -83,6 +84,7 @@ enum ScaffoldRequestBuilder {
             architecture: e.choice("architecture", in: kb) ?? "monolith",
             syncProtocol: e.choice("sync_protocol", in: kb), messaging: e.choice("messaging", in: kb),
             aggregation: e.choice("aggregation", in: kb), mesh: e.choice("mesh", in: kb),
+            streaming: kb.questionIndex["streaming_required"].map { e.answers.values[$0] != 0 } ?? false,
             answersFile: ProjectRecord(evaluation: e, kb: kb).fileText, reasons: reasons,
             decisionRecord: DecisionRecord(kb: kb, date: DecisionRecord.today()).render(input: ProjectRecord.path, evaluation: e),
             diagram: MermaidDiagram(kb: kb).render(e, services: services))

@@ -10,17 +10,26 @@ public final class AnswerReader: @unchecked Sendable {
     public static let maxDepth = 128
 
     let kb: KnowledgeBase
-    private let kinds: [Question.Kind]
     private let ranges: [ClosedRange<Int>]
     /// keys[length] -> [(bytes, question index)]
     private let keyTable: [[([UInt8], Int)]]
     /// choices[question] -> [(bytes, choice index)]
     private let choiceTable: [[([UInt8], Int)]]
     private let defaults: [Int]
+    /// The hot path's view of the questions, free of reference-counted payloads: the type of
+    /// each, its id's bytes (question q at keyOffset[q] ..< keyOffset[q + 1] of keyBytes),
+    /// and its choices' bytes (choice k of question q is entry choiceFirst[q] + k, its bytes
+    /// at choiceOffset[entry] ..< choiceOffset[entry + 1] of choiceBytes).
+    private enum Tag: UInt8 { case integer, boolean, choice }
+    private let tags: [Tag]
+    private let keyBytes: [UInt8]
+    private let keyOffset: [Int]
+    private let choiceBytes: [UInt8]
+    private let choiceOffset: [Int]
+    private let choiceFirst: [Int]
 
     public init(kb: KnowledgeBase) {
         self.kb = kb
-        kinds = kb.questions.map(\.kind)
         ranges = kb.questions.map(\.slotRange)
         var table = Array(repeating: [([UInt8], Int)](), count: 65)
         for (i, q) in kb.questions.enumerated() where q.id.utf8.count <= 64 {
@@ -32,6 +41,28 @@ public final class AnswerReader: @unchecked Sendable {
             return []
         }
         defaults = kb.questions.map(\.defaultValue)
+        tags = kb.questions.map { q in
+            switch q.kind {
+            case .integer: .integer
+            case .boolean: .boolean
+            case .choice: .choice
+            }
+        }
+        var kBytes: [UInt8] = [], kOffset = [0]
+        var cBytes: [UInt8] = [], cOffset = [0], cFirst = [0]
+        for q in kb.questions {
+            kBytes += q.id.utf8
+            kOffset.append(kBytes.count)
+            if case .choice(let choices) = q.kind {
+                for c in choices { cBytes += c.value.utf8; cOffset.append(cBytes.count) }
+            }
+            cFirst.append(cOffset.count - 1)
+        }
+        keyBytes = kBytes
+        keyOffset = kOffset
+        choiceBytes = cBytes
+        choiceOffset = cOffset
+        choiceFirst = cFirst
     }
 
     /// Reads `bytes` as one answer object.
@@ -76,6 +107,9 @@ public final class AnswerReader: @unchecked Sendable {
         }
         p.index += 1
         p.skipWhitespace()
+        // Answer files usually list questions in knowledge-base order: try the question
+        // after the last one matched first.
+        var hint = 0
         if p.peek() == UInt8(ascii: "}") {
             p.index += 1
         } else {
@@ -91,7 +125,7 @@ public final class AnswerReader: @unchecked Sendable {
                 }
                 p.index += 1
                 p.skipWhitespace()
-                try value(for: keyRange, &p, values: values, provided: provided, problems: &problems)
+                try value(for: keyRange, &p, hint: &hint, values: values, provided: provided, problems: &problems)
                 p.skipWhitespace()
                 let c = p.peek()
                 if c == UInt8(ascii: ",") {
@@ -109,14 +143,46 @@ public final class AnswerReader: @unchecked Sendable {
         }
     }
 
-    private func lookup(_ key: Parser.StringRange, _ p: Parser) -> Int? {
-        guard !key.escaped, key.count <= 64 else { return nil }
-        for (bytes, index) in keyTable[key.count] where p.equals(key, bytes) { return index }
+    private func lookup(_ key: Parser.StringRange, _ p: Parser, hint: Int) -> Int? {
+        guard !key.escaped else { return nil }
+        if hint < tags.count && matches(key, p, question: hint) { return hint }
+        guard key.count <= 64 else { return nil }
+        for (_, index) in keyTable[key.count] where index != hint && matches(key, p, question: index) { return index }
         return nil
     }
 
-    private func value(for key: Parser.StringRange, _ p: inout Parser, values: UnsafeMutableBufferPointer<Int>, provided: UnsafeMutableBufferPointer<Bool>, problems: inout [AnswerProblem]) throws(SyntaxError) {
-        var q = lookup(key, p)
+    @inline(__always)
+    private func matches(_ key: Parser.StringRange, _ p: Parser, question q: Int) -> Bool {
+        let offset = keyOffset[q]
+        guard keyOffset[q + 1] - offset == key.count else { return false }
+        return keyBytes.withUnsafeBufferPointer { p.equals(key, $0.baseAddress! + offset) }
+    }
+
+    /// The index of the choice of question `q` whose value is the bytes of `r`.
+    @inline(__always)
+    private func choice(_ r: Parser.StringRange, _ p: Parser, question q: Int) -> Int? {
+        choiceBytes.withUnsafeBufferPointer { c in
+            for entry in choiceFirst[q]..<choiceFirst[q + 1] {
+                let offset = choiceOffset[entry]
+                if choiceOffset[entry + 1] - offset == r.count && p.equals(r, c.baseAddress! + offset) {
+                    return entry - choiceFirst[q]
+                }
+            }
+            return nil
+        }
+    }
+
+    private func value(for key: Parser.StringRange, _ p: inout Parser, hint: inout Int, values: UnsafeMutableBufferPointer<Int>, provided: UnsafeMutableBufferPointer<Bool>, problems: inout [AnswerProblem]) throws(SyntaxError) {
+        var q = lookup(key, p, hint: hint)
+        if q == nil && !key.escaped && p.isIgnoredKey(key) {
+            // `x-...` and `$schema`: skip the value; name the key only if the value is bad.
+            do { try p.skipValue(depth: 0, key: nil) } catch {
+                var e = error
+                e.key = p.decodeString(key, start: key.start)
+                throw e
+            }
+            return
+        }
         if q == nil && key.escaped {
             // A key written with escapes: decode it, then match.
             let decoded = p.decodeString(key, start: key.start)
@@ -134,15 +200,18 @@ public final class AnswerReader: @unchecked Sendable {
             problems.append(AnswerProblem(key: name, message: "unknown question\(hint); expected a question id (see `archadvisor kb show`) or a key starting with \"x-\""))
             return
         }
-        let question = kb.questions[q]
+        hint = q + 1
+        // Only error paths touch kb.questions (copying a Question costs more than reading the value).
         if provided[q] {
-            try p.skipValue(depth: 0, key: question.id)
-            problems.append(AnswerProblem(key: question.id, message: "appears twice; give each answer once"))
+            let id = kb.questions[q].id
+            try p.skipValue(depth: 0, key: id)
+            problems.append(AnswerProblem(key: id, message: "appears twice; give each answer once"))
             return
         }
         let start = p.index
-        switch kinds[q] {
-        case .integer(let range):
+        switch tags[q] {
+        case .integer:
+            let range = ranges[q]
             let c = p.peek()
             if c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) {
                 switch p.scanInteger() {
@@ -151,10 +220,12 @@ public final class AnswerReader: @unchecked Sendable {
                         values[q] = v
                         provided[q] = true
                     } else {
+                        let question = kb.questions[q]
                         problems.append(AnswerProblem(key: question.id, message: "expected \(question.expectation), got \(v)"))
                     }
                     return
                 case .overflow(let text):
+                    let question = kb.questions[q]
                     problems.append(AnswerProblem(key: question.id, message: "expected \(question.expectation), got \(text) (beyond the 64-bit integer range)"))
                     return
                 case .notInteger:
@@ -162,18 +233,16 @@ public final class AnswerReader: @unchecked Sendable {
                 }
             }
         case .boolean:
-            if p.matchLiteral("true") { values[q] = 1; provided[q] = true; return }
-            if p.matchLiteral("false") { values[q] = 0; provided[q] = true; return }
+            if p.matchTrue() { values[q] = 1; provided[q] = true; return }
+            if p.matchFalse() { values[q] = 0; provided[q] = true; return }
         case .choice:
             if p.peek() == UInt8(ascii: "\"") {
                 let r: Parser.StringRange
-                do { r = try p.scanString() } catch { var e = error; e.key = question.id; throw e }
-                if !r.escaped {
-                    for (bytes, index) in choiceTable[q] where p.equals(r, bytes) {
-                        values[q] = index
-                        provided[q] = true
-                        return
-                    }
+                do { r = try p.scanString() } catch { var e = error; e.key = kb.questions[q].id; throw e }
+                if !r.escaped, let index = choice(r, p, question: q) {
+                    values[q] = index
+                    provided[q] = true
+                    return
                 }
                 let text = p.decodeString(r, start: r.start)
                 if let index = choiceTable[q].first(where: { $0.0 == Array(text.utf8) })?.1 {
@@ -181,12 +250,14 @@ public final class AnswerReader: @unchecked Sendable {
                     provided[q] = true
                     return
                 }
-                let hint = Suggest.closest(to: text, in: choiceTable[q].map { String(decoding: $0.0, as: UTF8.self) }).map { " (did you mean \"\($0)\"?)" } ?? ""
-                problems.append(AnswerProblem(key: question.id, message: "expected \(question.expectation), got \(JSONText.quoted(text))\(hint)"))
+                let question = kb.questions[q]
+                let suggestion = Suggest.closest(to: text, in: choiceTable[q].map { String(decoding: $0.0, as: UTF8.self) }).map { " (did you mean \"\($0)\"?)" } ?? ""
+                problems.append(AnswerProblem(key: question.id, message: "expected \(question.expectation), got \(JSONText.quoted(text))\(suggestion)"))
                 return
             }
         }
         // Wrong type: skip the value and say what it was.
+        let question = kb.questions[q]
         try p.skipValue(depth: 0, key: question.id)
         problems.append(AnswerProblem(key: question.id, message: "expected \(question.expectation), got \(p.describeValue(from: start, to: p.index))"))
     }

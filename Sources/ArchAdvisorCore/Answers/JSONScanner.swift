@@ -41,6 +41,36 @@ extension AnswerReader {
             let start = index
             var escaped = false
             var nonASCII = false
+            // Fast path over printable ASCII, 8 bytes at a time: stops at the first byte that
+            // may be '"', '\\', a control character or non-ASCII (a false stop only hands the
+            // rest to the loop below, which decides byte by byte).
+            if let p = base {
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                while index + 8 <= count {
+                    let w = UInt64(littleEndian: UnsafeRawPointer(p + index).loadUnaligned(as: UInt64.self))
+                    let quote = w ^ (ones &* 0x22), backslash = w ^ (ones &* 0x5C)
+                    let marks = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | (w &- ones &* 0x20) | w) & (ones &* 0x80)
+                    if marks != 0 {
+                        // The lowest mark is a true one: jump to it; a closing quote ends the string here.
+                        index += marks.trailingZeroBitCount >> 3
+                        if p[index] == UInt8(ascii: "\"") {
+                            index += 1
+                            return StringRange(start: start, count: index - 1 - start, escaped: false, nonASCII: false)
+                        }
+                        break
+                    }
+                    index += 8
+                }
+                while index < count {
+                    let c = p[index]
+                    if c == UInt8(ascii: "\"") {
+                        index += 1
+                        return StringRange(start: start, count: index - 1 - start, escaped: false, nonASCII: false)
+                    }
+                    if c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { break }
+                    index += 1
+                }
+            }
             while index < count {
                 let c = base![index]
                 if c == UInt8(ascii: "\"") {
@@ -82,6 +112,11 @@ extension AnswerReader {
             return bytes.withUnsafeBufferPointer { b in
                 memcmp(base! + r.start, b.baseAddress!, r.count) == 0
             }
+        }
+
+        /// Whether the string's bytes equal the `r.count` bytes at `bytes`.
+        @inline(__always) func equals(_ r: StringRange, _ bytes: UnsafePointer<UInt8>) -> Bool {
+            memcmp(base! + r.start, bytes, r.count) == 0
         }
 
         func isValidUTF8(_ r: StringRange) -> Bool {
@@ -138,6 +173,33 @@ extension AnswerReader {
             }
             flush()
             return String(scalars)
+        }
+
+        /// Matches `true` followed by a delimiter (one 4-byte compare).
+        @inline(__always) mutating func matchTrue() -> Bool {
+            guard index + 4 <= count,
+                  UInt32(littleEndian: UnsafeRawPointer(base! + index).loadUnaligned(as: UInt32.self)) == 0x6575_7274 // "true"
+            else { return false }
+            if index + 4 < count, Parser.isWordByte(base![index + 4]) { return false }
+            index += 4
+            return true
+        }
+
+        /// Matches `false` followed by a delimiter.
+        @inline(__always) mutating func matchFalse() -> Bool {
+            guard index + 5 <= count,
+                  UInt32(littleEndian: UnsafeRawPointer(base! + index).loadUnaligned(as: UInt32.self)) == 0x736C_6166, // "fals"
+                  base![index + 4] == UInt8(ascii: "e")
+            else { return false }
+            if index + 5 < count, Parser.isWordByte(base![index + 5]) { return false }
+            index += 5
+            return true
+        }
+
+        /// A key that is not a question and is ignored: `x-...` or `$schema` (unescaped).
+        @inline(__always) func isIgnoredKey(_ r: StringRange) -> Bool {
+            if r.count >= 2 && base![r.start] == UInt8(ascii: "x") && base![r.start + 1] == UInt8(ascii: "-") { return true }
+            return r.count == 7 && memcmp(base! + r.start, "$schema", 7) == 0
         }
 
         /// Matches a literal (`true`, `false`, `null`) followed by a delimiter.

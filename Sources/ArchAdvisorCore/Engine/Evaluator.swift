@@ -69,42 +69,168 @@ public struct Evaluator: Sendable {
     }
 }
 
-/// The batch fast path: choices only, no allocation per answer set.
+/// The batch fast path: choices only. Per answer set it allocates nothing, touches no
+/// reference count and takes no exclusivity check: every condition is flattened at init
+/// into one buffer of plain nodes, and the rules' effects into flat buffers.
 public final class ChoiceEvaluator: @unchecked Sendable {
-    private let kb: KnowledgeBase
+    /// One node of a flattened condition, in prefix order. `size` counts the nodes of its
+    /// subtree (itself included), so `and`/`or` find their right operand at `i + 1 + size(i + 1)`.
+    struct Node {
+        enum Kind: UInt8 { case constant, compare, compareSlots, member, not, and, or }
+        var kind: Kind
+        var op: ComparisonOperator = .equal
+        var negated = false
+        /// constant: 0/1; compare, member: the slot; compareSlots: the first slot.
+        var a = 0
+        /// compare: the constant; compareSlots: the second slot; member: start in `sets`.
+        var b = 0
+        /// member: number of values.
+        var c = 0
+        var size = 1
+    }
+
     private let questionCount: Int
-    private let maxOptions: Int
-    private var scores: [Double]
-    private var excluded: [Bool]
-    /// Flattened rules per decision: condition, (option, points) pairs, excluded options.
-    private let plan: [[(Condition, [(Int, Double)], [Int])]]
+    private let decisionCount: Int
+    private let nodes: UnsafeMutableBufferPointer<Node>
+    private let sets: UnsafeMutableBufferPointer<Int>
+    /// Per decision: root node of `applies_when`, option count, first rule (and one past the last).
+    private let appliesRoot: UnsafeMutableBufferPointer<Int>
+    private let optionCount: UnsafeMutableBufferPointer<Int>
+    private let ruleStart: UnsafeMutableBufferPointer<Int>
+    /// Per rule (in decision order): root node, first effect (and one past the last).
+    private let ruleRoot: UnsafeMutableBufferPointer<Int>
+    private let effectStart: UnsafeMutableBufferPointer<Int>
+    /// Per effect: the option, and points to add, or an exclusion.
+    private let effectOption: UnsafeMutableBufferPointer<Int>
+    private let effectPoints: UnsafeMutableBufferPointer<Double>
+    private let effectExcludes: UnsafeMutableBufferPointer<Bool>
+    /// Scratch, one per option.
+    private let scores: UnsafeMutableBufferPointer<Double>
+    private let excluded: UnsafeMutableBufferPointer<Bool>
 
     public init(kb: KnowledgeBase) {
-        self.kb = kb
         questionCount = kb.questions.count
-        maxOptions = kb.decisions.map(\.options.count).max() ?? 0
-        scores = Array(repeating: 0, count: maxOptions)
-        excluded = Array(repeating: false, count: maxOptions)
-        plan = kb.rulesByDecision.map { $0.map { r in
-            let rule = kb.rules[r]
-            return (rule.condition, rule.points.map { ($0.option, $0.points) }, rule.excludes)
-        } }
+        decisionCount = kb.decisions.count
+        var nodes: [Node] = []
+        var sets: [Int] = []
+        var appliesRoot: [Int] = [], optionCount: [Int] = [], ruleStart: [Int] = []
+        var ruleRoot: [Int] = [], effectStart: [Int] = []
+        var effectOption: [Int] = [], effectPoints: [Double] = [], effectExcludes: [Bool] = []
+        for (d, decision) in kb.decisions.enumerated() {
+            appliesRoot.append(ChoiceEvaluator.flatten(decision.appliesWhen, &nodes, &sets))
+            optionCount.append(decision.options.count)
+            ruleStart.append(ruleRoot.count)
+            for r in kb.rulesByDecision[d] {
+                let rule = kb.rules[r]
+                ruleRoot.append(ChoiceEvaluator.flatten(rule.condition, &nodes, &sets))
+                effectStart.append(effectOption.count)
+                // Same order as Evaluator: points first (so sums round alike), then exclusions.
+                for (o, p) in rule.points { effectOption.append(o); effectPoints.append(p); effectExcludes.append(false) }
+                for o in rule.excludes { effectOption.append(o); effectPoints.append(0); effectExcludes.append(true) }
+            }
+        }
+        ruleStart.append(ruleRoot.count)
+        effectStart.append(effectOption.count)
+        func copy<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
+            let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(a.count, 1))
+            _ = b.initialize(from: a)
+            return UnsafeMutableBufferPointer(rebasing: b[0..<a.count])
+        }
+        self.nodes = copy(nodes)
+        self.sets = copy(sets)
+        self.appliesRoot = copy(appliesRoot)
+        self.optionCount = copy(optionCount)
+        self.ruleStart = copy(ruleStart)
+        self.ruleRoot = copy(ruleRoot)
+        self.effectStart = copy(effectStart)
+        self.effectOption = copy(effectOption)
+        self.effectPoints = copy(effectPoints)
+        self.effectExcludes = copy(effectExcludes)
+        let maxOptions = optionCount.max() ?? 0
+        scores = copy(Array(repeating: 0, count: maxOptions))
+        excluded = copy(Array(repeating: false, count: maxOptions))
+    }
+
+    deinit {
+        for b in [UnsafeMutableRawPointer(nodes.baseAddress), UnsafeMutableRawPointer(sets.baseAddress),
+                  UnsafeMutableRawPointer(appliesRoot.baseAddress), UnsafeMutableRawPointer(optionCount.baseAddress),
+                  UnsafeMutableRawPointer(ruleStart.baseAddress), UnsafeMutableRawPointer(ruleRoot.baseAddress),
+                  UnsafeMutableRawPointer(effectStart.baseAddress), UnsafeMutableRawPointer(effectOption.baseAddress),
+                  UnsafeMutableRawPointer(effectPoints.baseAddress), UnsafeMutableRawPointer(effectExcludes.baseAddress),
+                  UnsafeMutableRawPointer(scores.baseAddress), UnsafeMutableRawPointer(excluded.baseAddress)] {
+            b?.deallocate()
+        }
+    }
+
+    /// Appends `condition` in prefix order; returns the index of its root.
+    static func flatten(_ condition: Condition, _ nodes: inout [Node], _ sets: inout [Int]) -> Int {
+        let at = nodes.count
+        switch condition {
+        case .constant(let b):
+            nodes.append(Node(kind: .constant, a: b ? 1 : 0))
+        case .compare(let slot, let op, let value):
+            nodes.append(Node(kind: .compare, op: op, a: slot, b: value))
+        case .compareSlots(let x, let op, let y):
+            nodes.append(Node(kind: .compareSlots, op: op, a: x, b: y))
+        case .member(let slot, let values, let negated):
+            nodes.append(Node(kind: .member, negated: negated, a: slot, b: sets.count, c: values.count))
+            sets.append(contentsOf: values)
+        case .not(let inner):
+            nodes.append(Node(kind: .not))
+            _ = flatten(inner, &nodes, &sets)
+        case .and(let x, let y), .or(let x, let y):
+            if case .and = condition { nodes.append(Node(kind: .and)) } else { nodes.append(Node(kind: .or)) }
+            _ = flatten(x, &nodes, &sets)
+            _ = flatten(y, &nodes, &sets)
+        }
+        nodes[at].size = nodes.count - at
+        return at
+    }
+
+    /// Evaluates the flattened condition rooted at `i`; the same semantics as
+    /// ``Condition/evaluate(_:)`` (a ``Condition/null`` slot only satisfies `!=` and `not in`).
+    private func holds(_ i: Int, _ values: UnsafeBufferPointer<Int>) -> Bool {
+        let n = nodes[i]
+        switch n.kind {
+        case .constant:
+            return n.a != 0
+        case .compare:
+            let v = values[n.a]
+            if v == Condition.null { return n.op == .notEqual }
+            return n.op.holds(v, n.b)
+        case .compareSlots:
+            let x = values[n.a], y = values[n.b]
+            if x == Condition.null || y == Condition.null { return n.op == .notEqual }
+            return n.op.holds(x, y)
+        case .member:
+            let v = values[n.a]
+            if v == Condition.null { return n.negated }
+            var found = false
+            for k in n.b..<(n.b + n.c) where sets[k] == v { found = true; break }
+            return found != n.negated
+        case .not:
+            return !holds(i + 1, values)
+        case .and:
+            return holds(i + 1, values) && holds(i + 1 + nodes[i + 1].size, values)
+        case .or:
+            return holds(i + 1, values) || holds(i + 1 + nodes[i + 1].size, values)
+        }
     }
 
     /// Fills the decision slots of `values` (which holds the answers in its question slots)
     /// with each decision's choice index, or ``Condition/null``.
     public func evaluate(_ values: UnsafeMutableBufferPointer<Int>) {
         let readOnly = UnsafeBufferPointer(values)
-        for d in 0..<kb.decisions.count {
+        for d in 0..<decisionCount {
             let slot = questionCount + d
             values[slot] = Condition.null
-            let decision = kb.decisions[d]
-            guard decision.appliesWhen.evaluate(readOnly) else { continue }
-            let n = decision.options.count
+            guard holds(appliesRoot[d], readOnly) else { continue }
+            let n = optionCount[d]
             for o in 0..<n { scores[o] = 0; excluded[o] = false }
-            for (condition, points, excludes) in plan[d] where condition.evaluate(readOnly) {
-                for (o, p) in points { scores[o] += p }
-                for o in excludes { excluded[o] = true }
+            for r in ruleStart[d]..<ruleStart[d + 1] where holds(ruleRoot[r], readOnly) {
+                for e in effectStart[r]..<effectStart[r + 1] {
+                    if effectExcludes[e] { excluded[effectOption[e]] = true } else { scores[effectOption[e]] += effectPoints[e] }
+                }
             }
             var best = -1
             for o in 0..<n where !excluded[o] {

@@ -106,14 +106,17 @@ extension KnowledgeStore {
                 exclusions[row["rule_id"], default: []].append(row["option"])
             }
             var rules: [Rule] = []
+            // One type checker per decision, not per rule: building a scope costs more than checking a condition.
+            var checkers: [Int: TypeChecker] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT * FROM rules ORDER BY position") {
                 let id: String = row["id"]
                 guard let d = decisions.firstIndex(where: { $0.id == row["decision_id"] as String }) else { throw bad("rule \(id) names an unknown decision") }
                 let decision = decisions[d]
-                let scope = KnowledgeBase.symbols(questions: questions, decisions: decisions, before: d)
+                let checker = checkers[d] ?? TypeChecker(symbols: KnowledgeBase.symbols(questions: questions, decisions: decisions, before: d).symbols)
+                checkers[d] = checker
                 let text: String = row["condition"]
                 let condition: Condition
-                do throws(ConditionError) { condition = try TypeChecker(symbols: scope.symbols).compile(text) } catch {
+                do throws(ConditionError) { condition = try checker.compile(text) } catch {
                     throw bad("rule \(id): \(error.message)")
                 }
                 let p = try (points[id] ?? []).map { (value, pts) -> (option: Int, points: Double) in
