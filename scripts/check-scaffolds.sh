@@ -10,8 +10,13 @@
 # 2. Runs ../shared/validators/check-project.sh on each project when ../shared/validators
 #    exists beside the repository (skipped with a message otherwise).
 # 3. Builds and tests the microservices project, starts it with scripts/run-local.sh on
-#    127.0.0.1, checks that GET /product-details/1 merges product, inventory and reviews,
-#    stops reviews and checks the degraded answer (200, reviews named missing).
+#    127.0.0.1, checks that GET /product-details/1 merges product, inventory and reviews
+#    and logs one trace id across the fan-out (aggregator and every service), stops
+#    reviews and checks the degraded answer (200, reviews named missing).
+# 4. Builds and tests the gRPC + async events + Istio project (mesh-istio-grpc-events:
+#    protoc-generated contracts, outbox on PostgreSQL), then runs
+#    scripts/check-events-e2e.sh on it: PostgreSQL on loopback (installed when missing),
+#    an item placed, the event delivered twice by the relay and applied once.
 #
 # Environment:
 #   WORK_DIR          where projects are generated (default: a new temporary directory)
@@ -20,7 +25,13 @@
 #                     (default: <repo>/.build-scaffold-e2e)
 #   E2E_PORT_OFFSET   added to the generated project's ports 8080... (default: 10000)
 #   SKIP_E2E=1        stop after the validators
+#   SKIP_GRPC=1       skip step 4
+#   GRPC_SCRATCH      SwiftPM build folder for the gRPC project (default: <repo>/.build-scaffold-grpc)
 #   BUILD_MONOLITH=1  also build and test the monolith project
+#   BUILD_REST_EVENTS=1  also build and test the microservices-events project (REST +
+#                     events) and run scripts/check-events-e2e.sh on it
+#   ARCHADVISOR_KB    the knowledge base the CLI reads (default: the committed knowledge.sqlite;
+#                     after changing rules/templates, build one with `kb build --output`)
 set -euo pipefail
 
 usage() { echo "usage: scripts/check-scaffolds.sh PATH/TO/archadvisor" >&2; exit 2; }
@@ -32,6 +43,7 @@ bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 fixtures=$root/Tests/Fixtures/scaffold
 validators=$root/../shared/validators/check-project.sh
 scratch=${SCAFFOLD_SCRATCH:-$root/.build-scaffold-e2e}
+grpc_scratch=${GRPC_SCRATCH:-$root/.build-scaffold-grpc}
 offset=${E2E_PORT_OFFSET:-10000}
 work=${WORK_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/check-scaffolds.XXXXXX")}
 mkdir -p "$work"
@@ -82,17 +94,21 @@ elapsed() { # START_SECONDS
 # --- 1. scaffold every fixture ---------------------------------------------------------
 step "scaffolding every variant with $bin"
 variants=()
-while IFS=$'\t' read -r name architecture aggregation mesh; do
+while IFS=$'\t' read -r name architecture sync_protocol messaging aggregation mesh; do
   [[ -z $name || $name == \#* ]] && continue
   answers=$fixtures/$name.json
   [[ -f $answers ]] || { fail "$name: $answers is missing"; continue; }
   csv=$(cd "$root" && "$bin" evaluate "$answers" --format csv) || { fail "$name: evaluate failed"; continue; }
   row=$(printf '%s\n' "$csv" | sed -n 2p)
-  IFS=, read -r _ got_architecture _ _ got_aggregation got_mesh <<<"$row"
+  IFS=, read -r _ got_architecture got_sync got_messaging got_aggregation got_mesh <<<"$row"
+  [[ $sync_protocol == - ]] && sync_protocol=""
+  [[ $messaging == - ]] && messaging=""
   [[ $aggregation == - ]] && aggregation=""
   [[ $mesh == - ]] && mesh=""
-  if [[ $got_architecture != "$architecture" || $got_aggregation != "$aggregation" || $got_mesh != "$mesh" ]]; then
-    fail "$name: decided '$got_architecture/$got_aggregation/$got_mesh', expected '$architecture/$aggregation/$mesh'"
+  got="$got_architecture/$got_sync/$got_messaging/$got_aggregation/$got_mesh"
+  expected="$architecture/$sync_protocol/$messaging/$aggregation/$mesh"
+  if [[ $got != "$expected" ]]; then
+    fail "$name: decided '$got', expected '$expected'"
     continue
   fi
   out=$work/$name
@@ -100,7 +116,7 @@ while IFS=$'\t' read -r name architecture aggregation mesh; do
     fail "$name: scaffold failed"
     continue
   fi
-  echo "$name: $architecture${aggregation:+ + $aggregation}${mesh:+ + $mesh} -> $(find "$out" -type f | wc -l | tr -d ' ') files"
+  echo "$name: $architecture${sync_protocol:+ + $sync_protocol}${messaging:+ + $messaging}${aggregation:+ + $aggregation}${mesh:+ + $mesh} -> $(find "$out" -type f | wc -l | tr -d ' ') files"
   variants+=("$name")
 
   # Refusals: the directory is not empty now, and names must be DNS labels.
@@ -194,6 +210,20 @@ PY
       }
       check_details "merged" ""
 
+      # One trace id across the fan-out: the aggregator's request and part lines and every
+      # service's request line carry the traceparent's trace id.
+      trace_id=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+      curl -sS --max-time 10 -o /dev/null -H "traceparent: 00-$trace_id-00f067aa0ba902b7-01" "$entry/product-details/1" \
+        || fail "traced call: curl failed"
+      sleep 0.5
+      parts=$(grep "\"trace_id\":\"$trace_id\"" "$work/run/aggregator.log" | grep -c '"message":"part"' || true)
+      echo "traced call: the aggregator logged $parts part lines with trace $trace_id"
+      [[ $parts == 3 ]] || fail "traced call: $parts aggregator part lines carry the trace id, expected 3"
+      for service in product inventory reviews; do
+        grep -q "\"trace_id\":\"$trace_id\"" "$work/run/$service.log" \
+          || fail "traced call: $service did not continue the trace (no log line with $trace_id)"
+      done
+
       reviews_pid=$(cat "$work/run/reviews.pid")
       kill -TERM "$reviews_pid"
       for _ in $(seq 1 100); do  # at most ~20s
@@ -211,12 +241,52 @@ PY
     fi
   fi
 
+  if [[ ${BUILD_REST_EVENTS:-0} == 1 && -d $work/microservices-events ]]; then
+    step "building and testing the microservices-events project (REST + async events)"
+    start=$SECONDS
+    if (cd "$work/microservices-events" && timeout 2400 swift build --quiet --build-tests --scratch-path "$scratch-events" \
+      && timeout 600 swift test --skip-build --scratch-path "$scratch-events"); then
+      echo "microservices-events build and test: $(elapsed "$start")"
+      SKIP_BUILD=1 SCRATCH_PATH=$scratch-events "$root/scripts/check-events-e2e.sh" "$work/microservices-events" \
+        || fail "microservices-events: scripts/check-events-e2e.sh failed"
+    else
+      fail "microservices-events: build or tests failed"
+    fi
+  fi
+
   if [[ ${BUILD_MONOLITH:-0} == 1 && -d $work/monolith ]]; then
     step "building and testing the monolith project"
     start=$SECONDS
     (cd "$work/monolith" && timeout 2400 swift build --quiet --build-tests --scratch-path "$scratch-monolith" \
       && timeout 600 swift test --skip-build --scratch-path "$scratch-monolith") || fail "monolith: build or tests failed"
     echo "monolith build and test: $(elapsed "$start")"
+  fi
+fi
+
+# --- 4. the gRPC + events + Istio project: build, test, events end to end ------------------
+if [[ ${SKIP_E2E:-0} == 1 || ${SKIP_GRPC:-0} == 1 ]]; then
+  echo "gRPC and events: skipped (SKIP_E2E=1 or SKIP_GRPC=1)"
+elif [[ ! -d $work/mesh-istio-grpc-events ]]; then
+  fail "gRPC and events: no mesh-istio-grpc-events project to build"
+else
+  project=$work/mesh-istio-grpc-events
+  step "building and testing the gRPC + events + Istio project (build folder $grpc_scratch)"
+  for contract in "$project"/Protos/*/v1/*.proto "$project"/Protos/eventing/delivery/v1/delivery.proto; do
+    [[ -f $contract ]] || fail "gRPC: missing contract $contract"
+  done
+  start=$SECONDS
+  if (cd "$project" && timeout 2400 swift build --quiet --build-tests --scratch-path "$grpc_scratch"); then
+    echo "build: $(elapsed "$start")"
+    start=$SECONDS
+    (cd "$project" && timeout 600 swift test --skip-build --scratch-path "$grpc_scratch") || fail "gRPC project: swift test failed"
+    echo "test: $(elapsed "$start")"
+    step "events end to end (scripts/check-events-e2e.sh)"
+    start=$SECONDS
+    SKIP_BUILD=1 SCRATCH_PATH=$grpc_scratch "$root/scripts/check-events-e2e.sh" "$project" \
+      || fail "events end to end: scripts/check-events-e2e.sh failed"
+    echo "events end to end: $(elapsed "$start")"
+  else
+    fail "gRPC project: swift build failed"
   fi
 fi
 

@@ -13,6 +13,9 @@ struct ScaffoldContext {
 
     static let entryPort = 8080
     static let firstServicePort = 8081
+    static let firstServiceGRPCPort = 9081
+    static let grpcContainerPort = 9090
+    static let postgresPort = 5432
     static let aggregatorName = "aggregator"
 
     init(request: ScaffoldRequest, variant: ScaffoldVariant) {
@@ -20,6 +23,10 @@ struct ScaffoldContext {
         let project = request.projectName
         let names = request.services
 
+        // Async events: the first service publishes (`<first>.created` when an item is
+        // created); every other service consumes. A lone service consumes its own events.
+        let events = variant.asyncEvents
+        let consumerNames = names.count == 1 ? names : Array(names.dropFirst())
         services = names.enumerated().map { index, name in
             let type = ScaffoldNames.typeName(name)
             return [
@@ -28,11 +35,19 @@ struct ScaffoldContext {
                 "SERVICE": ScaffoldNames.environmentName(name),
                 "serviceTarget": type + (monolith ? "Module" : "Service"),
                 "serviceTestTarget": type + (monolith ? "ModuleTests" : "ServiceTests"),
+                "serviceAPITarget": type + "API",
+                "protoPackage": ScaffoldNames.protoPackageName(name),
+                "serviceIdentifier": type.prefix(1).lowercased() + type.dropFirst(),
+                "serviceDatabase": ScaffoldNames.protoPackageName(name),
                 "serviceLocalPort": monolith ? Self.entryPort : Self.firstServicePort + index,
+                "serviceGRPCLocalPort": Self.firstServiceGRPCPort + index,
+                "servicePublishes": events && index == 0,
+                "serviceConsumes": events && consumerNames.contains(name),
                 "isFirst": index == 0,
                 "isLast": index == names.count - 1,
             ]
         }
+        let consumers = services.filter { $0["serviceConsumes"] as? Bool == true }
 
         var units: [Unit] = []
         if monolith {
@@ -45,11 +60,17 @@ struct ScaffoldContext {
                                   isEntry: true, isAggregator: true, hasDatabase: false, callers: []))
             }
             for (index, name) in names.enumerated() {
+                var callers = variant.aggregation ? [Self.aggregatorName] : []
+                // The publisher's outbox relay delivers events to every consumer.
+                if events, consumerNames.contains(name), let publisher = names.first, !callers.contains(publisher) {
+                    callers.append(publisher)
+                }
                 units.append(Unit(
                     name: name, target: ScaffoldNames.typeName(name) + "Service", binary: name,
                     localPort: Self.firstServicePort + index, isEntry: !variant.aggregation,
-                    isAggregator: false, hasDatabase: true,
-                    callers: variant.aggregation ? [Self.aggregatorName] : []))
+                    isAggregator: false, hasDatabase: true, callers: callers,
+                    grpcLocalPort: variant.grpc ? Self.firstServiceGRPCPort + index : nil,
+                    publishes: events && index == 0, consumes: events && consumerNames.contains(name)))
             }
         }
         deployables = units.enumerated().map { index, unit in
@@ -79,7 +100,21 @@ struct ScaffoldContext {
             "detailsPath": detailsPath,
             "rest": !variant.grpc,
             "grpc": variant.grpc,
+            "restEvents": !variant.grpc && variant.asyncEvents,
+            "grpcEvents": variant.grpc && variant.asyncEvents,
+            "streaming": variant.grpc && request.streaming,
+            "noStreaming": !(variant.grpc && request.streaming),
             "asyncEvents": variant.asyncEvents,
+            "syncOnly": !variant.asyncEvents,
+            "publisher": events ? (names.first ?? "") : "",
+            "Publisher": events ? ScaffoldNames.typeName(names.first ?? "") : "",
+            "PUBLISHER": events ? ScaffoldNames.environmentName(names.first ?? "") : "",
+            "eventType": "\(names.first ?? "item").created",
+            "consumers": events ? consumers : [],
+            "hasConsumers": events && !consumers.isEmpty,
+            "postgres": "postgres",
+            "postgresImage": "postgres:16-alpine",
+            "postgresLocalPort": Self.postgresPort,
             "services": services,
             "deployables": deployables,
             "serviceCount": names.count,
@@ -88,6 +123,7 @@ struct ScaffoldContext {
             "entry": entry?.name ?? "",
             "entryLocalPort": entry?.localPort ?? Self.entryPort,
             "containerPort": 8080,
+            "grpcContainerPort": Self.grpcContainerPort,
             "runAsUser": 10001,
             "appVersion": "0.1.0",
             "swiftToolsVersion": "6.1",
@@ -95,6 +131,14 @@ struct ScaffoldContext {
             "runtimeImage": "ubuntu:24.04",
             "hummingbirdVersion": "2.28.1",
             "asyncHTTPClientVersion": "1.37.0",
+            "swiftLogVersion": "1.16.2",
+            "swiftMetricsVersion": "2.13.0",
+            "prometheusVersion": "2.4.1",
+            "grpcSwiftVersion": "2.4.3",
+            "grpcNIOTransportVersion": "2.9.2",
+            "grpcProtobufVersion": "2.4.1",
+            "swiftProtobufVersion": "1.39.0",
+            "postgresNIOVersion": "1.33.2",
             "partTimeoutMilliseconds": 1000,
             "decisions": Self.decisions(request),
             "hasReasons": !request.reasons.isEmpty,
@@ -120,6 +164,10 @@ struct ScaffoldContext {
         var isAggregator: Bool
         var hasDatabase: Bool
         var callers: [String]
+        /// The gRPC port on 127.0.0.1 when the deployable serves gRPC.
+        var grpcLocalPort: Int? = nil
+        var publishes = false
+        var consumes = false
 
         func context(isFirst: Bool, isLast: Bool) -> [String: Any] {
             [
@@ -135,6 +183,12 @@ struct ScaffoldContext {
                 "deployableHasDatabase": hasDatabase,
                 "deployableCallers": callers.map { ["caller": $0] },
                 "deployableHasCallers": !callers.isEmpty,
+                "deployableServesGRPC": grpcLocalPort != nil,
+                "deployableGRPCLocalPort": grpcLocalPort ?? 0,
+                "deployablePublishes": publishes,
+                "deployableConsumes": consumes,
+                "deployableUsesPostgres": publishes || consumes,
+                "deployableDatabase": ScaffoldNames.protoPackageName(name),
                 "isFirst": isFirst,
                 "isLast": isLast,
             ]

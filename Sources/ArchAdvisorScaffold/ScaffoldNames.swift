@@ -14,9 +14,9 @@ public enum ScaffoldNames {
     /// The services a project gets when none are named (the guidance's aggregation example).
     public static let defaultServices = ["product", "inventory", "reviews"]
 
-    /// Names the generated projects use for themselves: the aggregation service, and the
-    /// `/health` route every deployable answers.
-    public static let reservedServiceNames: Set<String> = ["aggregator", "health"]
+    /// Names the generated projects use for themselves: the aggregation service, the
+    /// `/health` route every deployable answers, and the events variant's database.
+    public static let reservedServiceNames: Set<String> = ["aggregator", "health", "postgres"]
 
     /// Throws ``ScaffoldError/invalidName(role:name:reason:)`` unless `name` is acceptable.
     public static func validate(_ name: String, role: ScaffoldError.NameRole) throws {
@@ -62,6 +62,13 @@ public enum ScaffoldNames {
         name.split(separator: "-").map { part in
             part.prefix(1).uppercased() + part.dropFirst()
         }.joined()
+    }
+
+    /// `order-history` -> `order_history`: the service's Protocol Buffers package (before
+    /// `.v1`). swift-protobuf names the package's Swift types `OrderHistory_V1_...`, which is
+    /// ``typeName(_:)`` + `_V1_` for every valid name.
+    public static func protoPackageName(_ name: String) -> String {
+        name.replacingOccurrences(of: "-", with: "_")
     }
 
     /// `order-history` -> `ORDER_HISTORY`.

@@ -65,7 +65,9 @@ public enum ScaffoldPlanner {
 
     private enum Expansion { case once, perService, perDeployable }
 
-    private static let serviceKeys: Set<String> = ["service", "Service", "SERVICE", "serviceTarget", "serviceTestTarget"]
+    private static let serviceKeys: Set<String> = [
+        "service", "Service", "SERVICE", "serviceTarget", "serviceTestTarget", "serviceAPITarget", "protoPackage",
+    ]
     private static let deployableKeys: Set<String> = [
         "deployable", "Deployable", "DEPLOYABLE", "deployableTarget", "deployableBinary",
     ]

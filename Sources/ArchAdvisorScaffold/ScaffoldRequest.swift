@@ -42,6 +42,9 @@ public struct ScaffoldRequest: Sendable, Equatable {
     public var aggregation: String?
     /// `istio` or `linkerd`; nil unless the architecture is `service_mesh`.
     public var mesh: String?
+    /// Whether internal calls need streaming (the answer to `streaming_required`). With
+    /// `sync_protocol` `grpc`, every service's contract gets a server-streaming call.
+    public var streaming: Bool
     /// The full text of `.archadvisor/answers.json` (answers and knowledge-base hash).
     public var answersFile: String
     public var reasons: [ScaffoldReason]
@@ -53,8 +56,10 @@ public struct ScaffoldRequest: Sendable, Equatable {
     public init(
         projectName: String, services: [String], architecture: String,
         syncProtocol: String?, messaging: String?, aggregation: String?, mesh: String?,
+        streaming: Bool = false,
         answersFile: String, reasons: [ScaffoldReason], decisionRecord: String = "", diagram: String = ""
     ) {
+        self.streaming = streaming
         self.decisionRecord = decisionRecord
         self.diagram = diagram
         self.projectName = projectName

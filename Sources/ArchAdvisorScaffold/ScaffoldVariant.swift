@@ -26,9 +26,15 @@ struct ScaffoldVariant: Equatable {
         return layers
     }
 
-    /// Optional layers are used when the knowledge base has them and skipped otherwise.
+    /// Optional layers are used when the knowledge base has them and skipped otherwise,
+    /// after the required ones: `events`, then the parts of events that depend on the
+    /// protocol (`events-rest` or `events-grpc`) and on the mesh (`events-istio`,
+    /// `events-linkerd`).
     var optionalLayers: [String] {
-        architecture != .monolith && asyncEvents ? ["events"] : []
+        guard architecture != .monolith && asyncEvents else { return [] }
+        var layers = ["events", grpc ? "events-grpc" : "events-rest"]
+        if let mesh { layers.append("events-" + mesh.rawValue) }
+        return layers
     }
 
     /// Reads the decision values of a request, refusing values no template covers.

@@ -12,7 +12,7 @@ struct KB: ParsableCommand {
     struct Build: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "build", abstract: "Compile rules/ into a knowledge base (SQLite).")
 
-        @Option(help: ArgumentHelp("The rules directory (default: rules/ beside the knowledge base).", valueName: "DIR"))
+        @Option(help: ArgumentHelp("The rules directory (default: rules/ beside the project's knowledge base).", valueName: "DIR"))
         var rules: String?
 
         @Option(help: ArgumentHelp("Where to write it (default: the knowledge base --kb would use).", valueName: "FILE"))
@@ -21,8 +21,10 @@ struct KB: ParsableCommand {
         @OptionGroup var kbOptions: KnowledgeBaseOptions
 
         func run() throws {
-            let target = output ?? KnowledgeBaseLocator.locate(explicit: kbOptions.path)
-            let rulesDir = rules ?? URL(fileURLWithPath: target).deletingLastPathComponent().appendingPathComponent("rules").path
+            let projectKB = KnowledgeBaseLocator.locate(explicit: kbOptions.path)
+            let target = output ?? projectKB
+            // The rules beside the project's knowledge base, wherever the output goes.
+            let rulesDir = rules ?? URL(fileURLWithPath: projectKB).deletingLastPathComponent().appendingPathComponent("rules").path
             let kb = try compileOrExit(rulesDir)
             do {
                 try KnowledgeStore.write(kb, to: target)

@@ -21,10 +21,42 @@ struct DecisionTests {
         }
     }
 
-    @Test func grpcIsRefusedUntilItsTemplatesExist() {
+    @Test func grpcIsRefusedWithoutItsTemplates() throws {
+        let withoutGRPC = V.templates.filter { !$0.path.hasPrefix("grpc/") }
         #expect(throws: ScaffoldError.unsupportedDecision(decision: "sync_protocol", value: "grpc")) {
-            try ScaffoldPlanner.plan(V.request("microservices", syncProtocol: "grpc"), templates: V.templates)
+            try ScaffoldPlanner.plan(V.request("microservices", syncProtocol: "grpc"), templates: withoutGRPC)
         }
+        _ = try ScaffoldPlanner.plan(V.request("microservices", syncProtocol: "grpc"), templates: V.templates)
+    }
+
+    @Test func eventLayersAreOptionalAndFollowProtocolAndMesh() throws {
+        // A knowledge base without event templates still plans (the README mentions events).
+        let withoutEvents = V.templates.filter { !$0.path.hasPrefix("events") }
+        let files = try ScaffoldPlanner.plan(V.request("microservices", messaging: "async_events"), templates: withoutEvents)
+        #expect(!files.contains { $0.path.hasPrefix("Sources/Eventing/") })
+        let templates = [
+            TemplateFile(path: "common/x.txt", contents: "common"),
+            TemplateFile(path: "microservices/y.txt", contents: "y"),
+            TemplateFile(path: "grpc/g.txt", contents: "g"),
+            TemplateFile(path: "istio/i.txt", contents: "i"),
+            TemplateFile(path: "events/x.txt", contents: "events"),
+            TemplateFile(path: "events-rest/r.txt", contents: "rest"),
+            TemplateFile(path: "events-grpc/x.txt", contents: "events-grpc"),
+            TemplateFile(path: "events-istio/i.txt", contents: "events-istio"),
+            TemplateFile(path: "events-linkerd/l.txt", contents: "events-linkerd"),
+        ]
+        let grpcIstio = try ScaffoldPlanner.plan(
+            V.request("service_mesh", mesh: "istio", aggregation: false, syncProtocol: "grpc", messaging: "async_events"),
+            templates: templates)
+        #expect(grpcIstio == [
+            PlannedFile(path: "g.txt", contents: "g", isExecutable: false),
+            PlannedFile(path: "i.txt", contents: "events-istio", isExecutable: false),
+            PlannedFile(path: "x.txt", contents: "events-grpc", isExecutable: false),
+            PlannedFile(path: "y.txt", contents: "y", isExecutable: false),
+        ])
+        let rest = try ScaffoldPlanner.plan(V.request("microservices", aggregation: false, messaging: "async_events"), templates: templates)
+        #expect(rest.map(\.path) == ["r.txt", "x.txt", "y.txt"])
+        #expect(rest.first { $0.path == "x.txt" }?.contents == "events")
     }
 
     @Test func asyncEventsAreNotedInTheReadme() throws {

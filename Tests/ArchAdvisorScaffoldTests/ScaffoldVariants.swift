@@ -47,7 +47,8 @@ enum ScaffoldVariants {
         project: String = "shop",
         services: [String] = ScaffoldNames.defaultServices,
         syncProtocol: String = "rest",
-        messaging: String = "sync_only"
+        messaging: String = "sync_only",
+        streaming: Bool = false
     ) -> ScaffoldRequest {
         let monolith = architecture == "monolith"
         return ScaffoldRequest(
@@ -55,7 +56,7 @@ enum ScaffoldVariants {
             syncProtocol: monolith ? nil : syncProtocol,
             messaging: monolith ? nil : messaging,
             aggregation: monolith ? nil : (aggregation ? "aggregation_layer" : "none"),
-            mesh: mesh, answersFile: answersFile, reasons: reasons,
+            mesh: mesh, streaming: streaming, answersFile: answersFile, reasons: reasons,
             decisionRecord: "---\nstatus: proposed\n---\n\n# Backend architecture: \(architecture)\n",
             diagram: "flowchart LR\n    client([Client]) --> gateway[API gateway]")
     }
@@ -70,6 +71,15 @@ enum ScaffoldVariants {
         ("mesh-linkerd", request("service_mesh", mesh: "linkerd")),
         ("mesh-istio-no-aggregation", request("service_mesh", mesh: "istio", aggregation: false)),
         ("mesh-linkerd-no-aggregation", request("service_mesh", mesh: "linkerd", aggregation: false)),
+        // Issue 5: gRPC, async events, and both.
+        ("microservices-grpc", request("microservices", syncProtocol: "grpc", streaming: true)),
+        ("microservices-grpc-no-aggregation", request("microservices", aggregation: false, syncProtocol: "grpc")),
+        ("microservices-events", request("microservices", messaging: "async_events")),
+        ("microservices-events-no-aggregation", request("microservices", aggregation: false, messaging: "async_events")),
+        ("mesh-linkerd-events", request("service_mesh", mesh: "linkerd", messaging: "async_events")),
+        ("mesh-istio-grpc-events", request("service_mesh", mesh: "istio", syncProtocol: "grpc", messaging: "async_events", streaming: true)),
+        ("mesh-linkerd-grpc-events", request("service_mesh", mesh: "linkerd", syncProtocol: "grpc", messaging: "async_events")),
+        ("mesh-istio-grpc-events-no-aggregation", request("service_mesh", mesh: "istio", aggregation: false, syncProtocol: "grpc", messaging: "async_events")),
     ]
 
     static func plan(_ request: ScaffoldRequest) throws -> [String: PlannedFile] {

@@ -1,0 +1,273 @@
+#!/usr/bin/env bash
+# End-to-end check of a generated project with async events (transactional outbox on
+# PostgreSQL, relay, idempotent consumers), on loopback only.
+#
+#   scripts/check-events-e2e.sh PROJECT_DIR
+#
+# PROJECT_DIR is a project scaffolded with messaging async_events and an aggregation layer
+# (REST or gRPC), e.g. from Tests/Fixtures/scaffold/mesh-istio-grpc-events.json. The script
+#  1. finds PostgreSQL's initdb/pg_ctl (installs Debian's postgresql when missing and run as
+#     root; as root the server runs as the postgres user), creates a throwaway cluster in a
+#     temporary directory, listening on 127.0.0.1 only, and one database per service
+#     (the project's deploy/postgres/init.sql);
+#  2. builds the project (unless SKIP_BUILD=1) and starts it with scripts/run-local.sh,
+#     every service on its own database, with RELAY_DELIVER_TWICE=1: the relay delivers
+#     every event twice;
+#  3. places an item (POST /<first service> on the aggregator) with a known traceparent and
+#     checks: 201; every consumer received the event twice (relay log) and applied it once
+#     (exactly one processed_events row and one activity row per consumer); the outbox rows
+#     are all delivered; the consumers' metrics count one applied and at least one
+#     duplicate; the consumers' log lines carry the request's trace id; the details of the
+#     new item merge every service (the consumers created their part);
+#  4. checks that one GET /<first>-details/1 logs one trace id across the fan-out;
+#  5. stops everything and deletes the cluster (also on failure or Ctrl-C).
+#
+# Environment:
+#   SCRATCH_PATH     the project's SwiftPM build folder (default: PROJECT_DIR/.build)
+#   SKIP_BUILD=1     run what an earlier `swift build` left in SCRATCH_PATH
+#   E2E_PORT_OFFSET  added to the project's ports 8080... (default: 20000)
+#   PG_PORT          PostgreSQL's port on 127.0.0.1 (default: 25432)
+#   KEEP_WORK=1      keep the logs and the cluster directory
+set -euo pipefail
+
+usage() { echo "usage: scripts/check-events-e2e.sh PROJECT_DIR" >&2; exit 2; }
+[[ $# == 1 && -d $1 ]] || usage
+project=$(cd "$1" && pwd)
+[[ -f $project/deploy/postgres/init.sql && -x $project/scripts/run-local.sh ]] \
+  || { echo "check-events-e2e: $project is not an events project (no deploy/postgres/init.sql or scripts/run-local.sh)" >&2; exit 2; }
+scratch=${SCRATCH_PATH:-$project/.build}
+offset=${E2E_PORT_OFFSET:-20000}
+pg_port=${PG_PORT:-25432}
+entry=http://127.0.0.1:$((offset + 8080))
+
+failures=()
+fail() { echo "FAIL: $*" >&2; failures+=("$*"); }
+step() { echo; echo "== $*"; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/check-events-e2e.XXXXXX")
+chmod 755 "$work"
+pgdata=$work/pgdata
+run_local_pid=""
+pg_started=0
+
+# --- PostgreSQL --------------------------------------------------------------------------
+as_db_owner() { # CMD... (as the postgres user when root: the server refuses to run as root)
+  if [[ $(id -u) == 0 ]]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+cleanup() {
+  local status=$?
+  if [[ -n $run_local_pid ]] && kill -0 "$run_local_pid" 2>/dev/null; then
+    kill -TERM "$run_local_pid" 2>/dev/null || true
+    local deadline=$((SECONDS + 20))
+    while kill -0 "$run_local_pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    kill -KILL "$run_local_pid" 2>/dev/null || true
+  fi
+  local pidfile
+  for pidfile in "$work/run"/*.pid; do
+    if [[ -f $pidfile ]]; then kill -KILL "$(cat "$pidfile")" 2>/dev/null || true; fi
+  done
+  if [[ $pg_started == 1 ]]; then
+    as_db_owner "$pg_bin/pg_ctl" -D "$pgdata" -m fast -w -t 30 stop >/dev/null 2>&1 || true
+  fi
+  if [[ ${KEEP_WORK:-0} == 1 ]]; then
+    echo "check-events-e2e: logs and cluster kept in $work"
+  else
+    rm -rf "$work"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+find_pg_bin() {
+  local dir
+  for dir in /usr/lib/postgresql/*/bin; do
+    if [[ -x $dir/initdb && -x $dir/pg_ctl ]]; then echo "$dir"; fi
+  done | sort -V | tail -n 1
+}
+
+step "PostgreSQL on 127.0.0.1:$pg_port"
+pg_bin=$(find_pg_bin)
+if [[ -z $pg_bin ]]; then
+  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    echo "installing Debian's postgresql..."
+    start=$SECONDS
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y --no-install-recommends postgresql >"$work/apt.log" 2>&1 \
+      || { apt-get update >>"$work/apt.log" 2>&1 && apt-get install -y --no-install-recommends postgresql >>"$work/apt.log" 2>&1; } \
+      || { tail -n 20 "$work/apt.log" >&2; echo "check-events-e2e: could not install postgresql" >&2; exit 1; }
+    echo "installed in $((SECONDS - start))s"
+    # Debian's package may start its default cluster; this check brings its own.
+    if command -v pg_lsclusters >/dev/null; then
+      pg_lsclusters --no-header | awk '$4 == "online" { print $1, $2 }' | while read -r version cluster; do
+        pg_ctlcluster "$version" "$cluster" stop || true
+      done
+    fi
+    pg_bin=$(find_pg_bin)
+  fi
+  [[ -n $pg_bin ]] || { echo "check-events-e2e: PostgreSQL (initdb, pg_ctl) not found; install postgresql" >&2; exit 1; }
+fi
+psql_bin=$pg_bin/psql
+if (exec 3<>"/dev/tcp/127.0.0.1/$pg_port") 2>/dev/null; then
+  echo "check-events-e2e: something already listens on 127.0.0.1:$pg_port; set PG_PORT" >&2
+  exit 1
+fi
+if [[ $(id -u) == 0 ]]; then chown postgres: "$work"; fi
+as_db_owner mkdir -p "$pgdata" "$work/socket"
+as_db_owner "$pg_bin/initdb" -D "$pgdata" -U postgres --auth=trust -E UTF8 --no-instructions >"$work/initdb.log" 2>&1 \
+  || { cat "$work/initdb.log" >&2; exit 1; }
+# Loopback only, socket in the work directory, small and fast (the data is thrown away).
+as_db_owner "$pg_bin/pg_ctl" -D "$pgdata" -l "$work/postgres.log" -w -t 60 \
+  -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $work/socket -c fsync=off -c full_page_writes=off" start >/dev/null \
+  || { cat "$work/postgres.log" >&2; exit 1; }
+pg_started=1
+psql_at() { # DATABASE SQL -> one value
+  "$psql_bin" -h 127.0.0.1 -p "$pg_port" -U postgres -d "$1" -tA -v ON_ERROR_STOP=1 -c "$2"
+}
+"$psql_bin" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 -f "$project/deploy/postgres/init.sql"
+mapfile -t databases < <(sed -n 's/^CREATE DATABASE \([a-z0-9_]*\);$/\1/p' "$project/deploy/postgres/init.sql")
+((${#databases[@]} >= 2)) || { echo "check-events-e2e: the project needs at least two services" >&2; exit 1; }
+publisher_db=${databases[0]}
+consumer_dbs=("${databases[@]:1}")
+echo "databases: ${databases[*]} (publisher: $publisher_db)"
+
+# --- build and run --------------------------------------------------------------------------
+if [[ ${SKIP_BUILD:-0} != 1 ]]; then
+  step "building $project (build folder $scratch)"
+  start=$SECONDS
+  (cd "$project" && timeout 2400 swift build --quiet --scratch-path "$scratch")
+  echo "build: $((SECONDS - start))s"
+fi
+
+details_path=$(sed -n 's|.*try: curl http://127.0.0.1:[^/]*/\([a-z0-9-]*\)/1".*|\1|p' "$project/scripts/run-local.sh" | head -n 1)
+[[ $details_path == *-details ]] || { echo "check-events-e2e: $project has no aggregation layer (no details route)" >&2; exit 1; }
+publisher=${details_path%-details}
+
+step "starting the system (ports $((offset + 8080))..., RELAY_DELIVER_TWICE=1)"
+if curl -s --max-time 2 -o /dev/null "$entry/health"; then
+  echo "check-events-e2e: something already answers on $entry; set E2E_PORT_OFFSET" >&2
+  exit 1
+fi
+mkdir -p "$work/run"
+database_env=()
+for db in "${databases[@]}"; do
+  database_env+=("${db^^}_DATABASE_URL=postgres://postgres@127.0.0.1:$pg_port/$db?sslmode=disable")
+done
+(cd "$project" && exec env "${database_env[@]}" RELAY_DELIVER_TWICE=1 RELAY_INTERVAL_MS=200 \
+  PORT_OFFSET="$offset" SCRATCH_PATH="$scratch" RUN_DIR="$work/run" HEALTH_TIMEOUT=60 SKIP_BUILD=1 \
+  scripts/run-local.sh) >"$work/run-local.out" 2>&1 &
+run_local_pid=$!
+up=0
+for _ in $(seq 1 600); do  # at most ~120s
+  if grep -q "is running" "$work/run-local.out"; then up=1; break; fi
+  kill -0 "$run_local_pid" 2>/dev/null || break
+  sleep 0.2
+done
+cat "$work/run-local.out"
+if [[ $up != 1 ]]; then
+  for log in "$work/run"/*.log; do echo "--- $log"; tail -n 20 "$log"; done >&2
+  echo "check-events-e2e: the system did not come up" >&2
+  exit 1
+fi
+
+# --- place an item, with the relay delivering every event twice -------------------------------
+step "placing $publisher e2e-1 (one event for ${#consumer_dbs[@]} consumers, each delivered twice)"
+trace_id=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+traceparent="00-$trace_id-00f067aa0ba902b7-01"
+item=e2e-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
+code=$(curl -sS --max-time 10 -o "$work/post.json" -w '%{http_code}' -X POST "$entry/$publisher" \
+  -H 'content-type: application/json' -H "traceparent: $traceparent" -H 'x-request-id: e2e-place' \
+  -d "{\"id\": \"$item\", \"name\": \"e2e $publisher\"}") || code=curl-failed
+echo "POST /$publisher: HTTP $code $(cat "$work/post.json" 2>/dev/null)"
+[[ $code == 201 ]] || fail "placing $item: HTTP $code, expected 201"
+
+# Every consumer applied it (bounded wait), and the relay sent both deliveries.
+deadline=$((SECONDS + 30))
+while ((SECONDS < deadline)); do
+  done_count=0
+  for db in "${consumer_dbs[@]}"; do
+    n=$(psql_at "$db" "SELECT count(*) FROM activity WHERE subject = '$item'" 2>/dev/null || echo 0)
+    [[ $n -ge 1 ]] && done_count=$((done_count + 1))
+  done
+  again=$(grep -c "event delivered again" "$work/run/$publisher.log" || true)
+  if ((done_count == ${#consumer_dbs[@]} && again >= ${#consumer_dbs[@]})); then break; fi
+  sleep 0.3
+done
+delivered=$(grep -c '"message":"event delivered"' "$work/run/$publisher.log" || true)
+again=$(grep -c "event delivered again" "$work/run/$publisher.log" || true)
+echo "relay: $delivered first deliveries, $again second deliveries"
+((delivered >= ${#consumer_dbs[@]} && again >= ${#consumer_dbs[@]})) \
+  || fail "the relay did not deliver the event twice to every consumer ($delivered + $again)"
+
+port_of() { # DATABASE -> the HTTP port of its service (services are numbered from 8081)
+  local i
+  for i in "${!databases[@]}"; do
+    if [[ ${databases[$i]} == "$1" ]]; then echo $((offset + 8081 + i)); return; fi
+  done
+}
+for db in "${consumer_dbs[@]}"; do
+  activity=$(psql_at "$db" "SELECT count(*) FROM activity WHERE subject = '$item'")
+  processed=$(psql_at "$db" "SELECT count(*) FROM processed_events p JOIN activity a USING (event_id) WHERE a.subject = '$item'")
+  event_trace=$(psql_at "$db" "SELECT coalesce(traceparent, '') FROM activity WHERE subject = '$item' LIMIT 1")
+  echo "$db: activity rows $activity, processed_events rows $processed, traceparent $event_trace"
+  [[ $activity == 1 ]] || fail "$db applied the event $activity times, expected exactly 1"
+  [[ $processed == 1 ]] || fail "$db recorded the event $processed times in processed_events, expected 1"
+  [[ $event_trace == 00-$trace_id-* ]] || fail "$db: the event did not carry the request's trace ($event_trace)"
+  metrics=$(curl -sS --max-time 5 "http://127.0.0.1:$(port_of "$db")/metrics" || true)
+  applied=$(printf '%s\n' "$metrics" | sed -n 's/^events_received_total{.*result="applied".*} \([0-9.]*\)$/\1/p' | head -n 1)
+  duplicate=$(printf '%s\n' "$metrics" | sed -n 's/^events_received_total{.*result="duplicate".*} \([0-9.]*\)$/\1/p' | head -n 1)
+  echo "$db: metrics events_received_total applied=${applied:-none} duplicate=${duplicate:-none}"
+  [[ ${applied:-0} == 1 ]] || fail "$db: events_received_total{result=applied} is ${applied:-missing}, expected 1"
+  [[ ${duplicate:-0} -ge 1 ]] || fail "$db: no duplicate delivery counted (events_received_total{result=duplicate} ${duplicate:-missing})"
+done
+outbox=$(psql_at "$publisher_db" "SELECT count(*) || ' rows, ' || count(delivered_at) || ' delivered' FROM outbox WHERE payload->>'subject' = '$item'")
+echo "$publisher_db outbox: $outbox"
+[[ $outbox == "${#consumer_dbs[@]} rows, ${#consumer_dbs[@]} delivered" ]] \
+  || fail "outbox of $publisher_db: $outbox, expected one delivered row per consumer"
+
+for name in "${databases[@]}"; do
+  log="$work/run/${name//_/-}.log"
+  if grep -q "\"trace_id\":\"$trace_id\"" "$log"; then
+    echo "${name//_/-}: logs the request's trace id"
+  else
+    fail "${name//_/-}: no log line with the request's trace id $trace_id"
+  fi
+done
+
+body=$(curl -sS --max-time 10 "$entry/$details_path/$item" || true)
+echo "GET /$details_path/$item: $body"
+python3 - "$body" "${#databases[@]}" <<'PY' || fail "the details of $item do not merge every service"
+import json, sys
+body = json.loads(sys.argv[1])
+sys.exit(0 if body.get("missing") == [] and len(body.get("parts", {})) == int(sys.argv[2]) else 1)
+PY
+
+# --- one trace id across the aggregation layer's fan-out ---------------------------------------
+step "one trace id across the fan-out of GET /$details_path/1"
+fanout_trace=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+curl -sS --max-time 10 -o /dev/null -H "traceparent: 00-$fanout_trace-00f067aa0ba902b7-01" "$entry/$details_path/1" \
+  || fail "GET /$details_path/1 failed"
+sleep 0.5
+parts=$(grep "\"trace_id\":\"$fanout_trace\"" "$work/run/aggregator.log" | grep -c '"message":"part"' || true)
+echo "aggregator: $parts part lines with trace $fanout_trace"
+((parts == ${#databases[@]})) || fail "the aggregator logged $parts part lines with the request's trace id, expected ${#databases[@]}"
+grep "\"trace_id\":\"$fanout_trace\"" "$work/run/aggregator.log" | head -n 4
+for name in "${databases[@]}"; do
+  grep -q "\"trace_id\":\"$fanout_trace\"" "$work/run/${name//_/-}.log" \
+    || fail "${name//_/-}: the fan-out call did not continue the trace $fanout_trace"
+done
+
+echo
+if ((${#failures[@]} > 0)); then
+  for log in "$work/run"/*.log; do echo "--- $log (last 15 lines)"; tail -n 15 "$log"; done >&2
+  echo "check-events-e2e: ${#failures[@]} failure(s):"
+  printf '  %s\n' "${failures[@]}"
+  exit 1
+fi
+echo "check-events-e2e: all checks passed"
