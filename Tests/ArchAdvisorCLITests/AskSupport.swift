@@ -70,7 +70,9 @@ final class PseudoTerminal {
     let process = Process()
     var pid: pid_t { process.processIdentifier }
     /// Everything the program wrote, as the terminal got it (escape codes included).
-    private(set) var raw = ""
+    var raw: String { String(decoding: bytes, as: UTF8.self) }
+    /// The bytes as read: decoded as a whole, so a character split across two reads stays whole.
+    private var bytes: [UInt8] = []
     /// Where the next ``expect(_:timeout:)`` starts looking, in characters of the plain text.
     private var mark = 0
 
@@ -127,7 +129,7 @@ final class PseudoTerminal {
             if ready <= 0 { continue }
             let n = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
             if n <= 0 { return false }
-            raw += String(decoding: buffer[..<n], as: UTF8.self)
+            bytes += buffer[..<n]
         }
         return true
     }
