@@ -11,8 +11,9 @@ public final class AnswerReader: @unchecked Sendable {
 
     let kb: KnowledgeBase
     private let ranges: [ClosedRange<Int>]
-    /// keys[length] -> [(bytes, question index)]
-    private let keyTable: [[([UInt8], Int)]]
+    /// keysByLength[length] -> the questions whose id has that many bytes (their bytes are
+    /// in ``keyBytes``).
+    private let keysByLength: [[Int]]
     /// choices[question] -> [(bytes, choice index)]
     private let choiceTable: [[([UInt8], Int)]]
     private let defaults: [Int]
@@ -31,11 +32,11 @@ public final class AnswerReader: @unchecked Sendable {
     public init(kb: KnowledgeBase) {
         self.kb = kb
         ranges = kb.questions.map(\.slotRange)
-        var table = Array(repeating: [([UInt8], Int)](), count: 65)
+        var table = Array(repeating: [Int](), count: 65)
         for (i, q) in kb.questions.enumerated() where q.id.utf8.count <= 64 {
-            table[q.id.utf8.count].append((Array(q.id.utf8), i))
+            table[q.id.utf8.count].append(i)
         }
-        keyTable = table
+        keysByLength = table
         choiceTable = kb.questions.map { q in
             if case .choice(let c) = q.kind { return c.enumerated().map { (Array($1.value.utf8), $0) } }
             return []
@@ -147,7 +148,7 @@ public final class AnswerReader: @unchecked Sendable {
         guard !key.escaped else { return nil }
         if hint < tags.count && matches(key, p, question: hint) { return hint }
         guard key.count <= 64 else { return nil }
-        for (_, index) in keyTable[key.count] where index != hint && matches(key, p, question: index) { return index }
+        for index in keysByLength[key.count] where index != hint && matches(key, p, question: index) { return index }
         return nil
     }
 
