@@ -17,6 +17,9 @@
 #    protoc-generated contracts, outbox on PostgreSQL), then runs
 #    scripts/check-events-e2e.sh on it: PostgreSQL on loopback (installed when missing),
 #    an item placed, the event delivered twice by the relay and applied once.
+# 5. Builds and tests the modular monolith, runs it on 127.0.0.1 and checks one traced
+#    request: x-request-id returned, its JSON log line carries the request id and the
+#    caller's trace id, and /metrics counts it.
 #
 # Environment:
 #   WORK_DIR          where projects are generated (default: a new temporary directory)
@@ -27,7 +30,8 @@
 #   SKIP_E2E=1        stop after the validators
 #   SKIP_GRPC=1       skip step 4
 #   GRPC_SCRATCH      SwiftPM build folder for the gRPC project (default: <repo>/.build-scaffold-grpc)
-#   BUILD_MONOLITH=1  also build and test the monolith project
+#   SKIP_MONOLITH=1   skip step 5
+#   MONOLITH_SCRATCH  SwiftPM build folder for the monolith (default: <repo>/.build-scaffold-monolith)
 #   BUILD_REST_EVENTS=1  also build and test the microservices-events project (REST +
 #                     events) and run scripts/check-events-e2e.sh on it
 #   ARCHADVISOR_KB    the knowledge base the CLI reads (default: the committed knowledge.sqlite;
@@ -44,6 +48,7 @@ fixtures=$root/Tests/Fixtures/scaffold
 validators=$root/../shared/validators/check-project.sh
 scratch=${SCAFFOLD_SCRATCH:-$root/.build-scaffold-e2e}
 grpc_scratch=${GRPC_SCRATCH:-$root/.build-scaffold-grpc}
+monolith_scratch=${MONOLITH_SCRATCH:-$root/.build-scaffold-monolith}
 offset=${E2E_PORT_OFFSET:-10000}
 work=${WORK_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/check-scaffolds.XXXXXX")}
 mkdir -p "$work"
@@ -53,11 +58,13 @@ fail() { echo "FAIL: $*" >&2; failures+=("$*"); }
 step() { echo; echo "== $*"; }
 
 run_local_pid=""
+monolith_pid=""
 cleanup() {
   local status=$?
   if [[ -n $run_local_pid ]] && kill -0 "$run_local_pid" 2>/dev/null; then
     stop_run_local
   fi
+  if [[ -n $monolith_pid ]]; then kill -TERM "$monolith_pid" 2>/dev/null || true; fi
   if [[ ${KEEP_WORK:-0} == 1 || -n ${WORK_DIR:-} ]]; then
     echo "check-scaffolds: projects kept in $work"
   else
@@ -89,6 +96,54 @@ stop_run_local() {
 
 elapsed() { # START_SECONDS
   echo "$((SECONDS - $1))s"
+}
+
+# Starts the monolith's binary on loopback, sends one traced request with a request id,
+# and checks the answer, its JSON log line (request id, continued trace) and /metrics.
+check_monolith_run() { # BINARY
+  local port=$((offset + 8080)) log=$work/monolith.log
+  local trace_id=4bf92f3577b34da6a3ce929d0e0e4736 url
+  url=http://127.0.0.1:$port
+  HOST=127.0.0.1 PORT=$port "$1" >"$log" 2>&1 &
+  monolith_pid=$!
+  local deadline=$((SECONDS + 30))
+  until curl -s --max-time 1 -o /dev/null "$url/health"; do
+    if ((SECONDS >= deadline)) || ! kill -0 "$monolith_pid" 2>/dev/null; then
+      fail "monolith: did not answer /health on $url within 30s (log: $log)"
+      cat "$log" >&2
+      kill -TERM "$monolith_pid" 2>/dev/null || true
+      monolith_pid=""
+      return
+    fi
+    sleep 0.2
+  done
+  local headers
+  headers=$(curl -sS --max-time 10 -D - -o /dev/null -H "x-request-id: ci-req-1" \
+    -H "traceparent: 00-$trace_id-00f067aa0ba902b7-01" "$url/product/1") || fail "monolith: curl /product/1 failed"
+  grep -qi '^x-request-id: ci-req-1' <<<"$headers" || fail "monolith: the response does not return x-request-id ci-req-1"
+  local metrics
+  metrics=$(curl -sS --max-time 10 "$url/metrics") || fail "monolith: curl /metrics failed"
+  grep -q '^hb_requests{http_route="/product/{id}",http_request_method="GET",http_response_status_code="200"} 1$' <<<"$metrics" \
+    || fail "monolith: /metrics does not count the GET /product/{id} request"
+  kill -TERM "$monolith_pid" 2>/dev/null || true
+  wait "$monolith_pid" 2>/dev/null || true
+  monolith_pid=""
+  # The request's log line: one JSON object with the request id and the caller's trace.
+  if python3 - "$log" "$trace_id" <<'PY'
+import json, sys
+log, trace = sys.argv[1], sys.argv[2]
+lines = [json.loads(line) for line in open(log) if line.strip()]  # every line must be JSON
+hits = [l for l in lines if l.get("message") == "request" and l.get("path") == "/product/1"]
+ok = len(hits) == 1 and hits[0].get("request_id") == "ci-req-1" and hits[0].get("trace_id") == trace \
+    and hits[0].get("parent_span_id") == "00f067aa0ba902b7" and hits[0].get("status") == 200
+sys.exit(0 if ok else 1)
+PY
+  then
+    echo "monolith: x-request-id returned, one JSON request line with request_id and trace_id, /metrics counts the request"
+  else
+    fail "monolith: the log is not JSON lines with one request line carrying request_id ci-req-1 and trace $trace_id"
+    cat "$log" >&2
+  fi
 }
 
 # --- 1. scaffold every fixture ---------------------------------------------------------
@@ -254,12 +309,22 @@ PY
     fi
   fi
 
-  if [[ ${BUILD_MONOLITH:-0} == 1 && -d $work/monolith ]]; then
-    step "building and testing the monolith project"
-    start=$SECONDS
-    (cd "$work/monolith" && timeout 2400 swift build --quiet --build-tests --scratch-path "$scratch-monolith" \
-      && timeout 600 swift test --skip-build --scratch-path "$scratch-monolith") || fail "monolith: build or tests failed"
+fi
+
+# --- 5. the modular monolith: build, test, run; JSON logs with request id, /metrics --------
+if [[ ${SKIP_E2E:-0} == 1 || ${SKIP_MONOLITH:-0} == 1 ]]; then
+  echo "monolith: skipped (SKIP_E2E=1 or SKIP_MONOLITH=1)"
+elif [[ ! -d $work/monolith ]]; then
+  fail "monolith: no monolith project to build"
+else
+  step "building, testing and running the monolith project (build folder $monolith_scratch)"
+  start=$SECONDS
+  if (cd "$work/monolith" && timeout 2400 swift build --quiet --build-tests --scratch-path "$monolith_scratch" \
+    && timeout 600 swift test --skip-build --scratch-path "$monolith_scratch"); then
     echo "monolith build and test: $(elapsed "$start")"
+    check_monolith_run "$monolith_scratch/debug/shop"
+  else
+    fail "monolith: build or tests failed"
   fi
 fi
 

@@ -256,9 +256,24 @@ struct ProtocolAndEventsTests {
         #expect(readme.contains("## Logs, traces and metrics"))
     }
 
-    @Test func theMonolithIsUnchanged() throws {
+    @Test func theMonolithLogsJSONTracesRequestsAndServesMetrics() throws {
         let (_, files) = try Self.plan("monolith")
-        #expect(!files.keys.contains { $0.contains("Observability") || $0.contains("Eventing") || $0.hasPrefix("Protos/") })
+        #expect(files["Sources/Observability/TraceContext.swift"] != nil)
+        #expect(files["Sources/Observability/JSONLogHandler.swift"] != nil)
+        #expect(files["Tests/ObservabilityTests/ObservabilityTests.swift"] != nil)
+        let main = try #require(files["Sources/App/App.swift"]).contents
+        #expect(main.contains("JSONLogHandler.bootstrap("))
+        #expect(main.contains("ServiceMetrics.bootstrap(registry)"))
+        let build = try #require(files["Sources/App/App+build.swift"]).contents
+        #expect(build.contains("router.add(middleware: RequestTracingMiddleware())"))
+        #expect(build.contains("router.add(middleware: MetricsMiddleware())"))
+        #expect(build.contains("ServiceMetrics.addRoute(to: router, registry: registry)"))
+        let package = try #require(files["Package.swift"]).contents
+        #expect(package.contains(#".target(name: "Observability""#))
+        #expect(package.contains(#"https://github.com/swift-server/swift-prometheus"#))
+        #expect(try #require(files["README.md"]).contents.contains("## Logs, traces and metrics"))
+        // No gRPC and no events in a monolith: one process, in-process calls.
+        #expect(!files.keys.contains { $0.contains("GRPC") || $0.contains("Eventing") || $0.hasPrefix("Protos/") })
     }
 
     @Test func theMaintainerScriptPinsTheVersionsTheProjectsUse() throws {
