@@ -50,7 +50,7 @@ struct Ask: ParsableCommand {
 
     func run() throws {
         let kb = try kbOptions.load()
-        let starting = try answers.map { try AnswerFile.read($0, kb: kb) }
+        let starting = try answers.map { try AnswerFileArgument.read($0, kb: kb) }
         let console = TerminalConsole()
         var questionnaire = Questionnaire.Options(askAll: all, live: live, width: console.width)
         if console.isInteractive { questionnaire.style = output.style() }

@@ -16,7 +16,7 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         let kb = try kbOptions.load()
-        let answers = try AnswerFile.read(file, kb: kb)
+        let answers = try AnswerFileArgument.read(file, kb: kb)
         let explainer = Explainer(kb: kb)
         let style = output.style()
         let text = explainer.render(explainer.explain(answers), input: file, style: style)
@@ -24,39 +24,17 @@ struct Explain: ParsableCommand {
     }
 }
 
-/// Reading one answer file for the single-file commands; problems go to stderr, exit 2.
-enum AnswerFile {
+/// The one answer file of `explain`, `whatif`, `scaffold` and `ask --answers`: read by
+/// ``ArchAdvisorCore/AnswerFile`` with a batch's checks; every problem on stderr, exit 2.
+enum AnswerFileArgument {
     static func read(_ path: String, kb: KnowledgeBase) throws -> AnswerSet {
-        let name = path == "-" ? "stdin" : path
-        let bytes: [UInt8]
-        if path == "-" {
-            bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
-        } else {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-                return try fail(name, [AnswerProblem(key: nil, message: "cannot read: no such file")])
-            }
-            if isDir.boolValue { return try fail(name, [AnswerProblem(key: nil, message: "is a directory; expected an answers file (.json)")]) }
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            if size > RecordReader.maxFile {
-                return try fail(name, [AnswerProblem(key: nil, message: "too large (\(size >> 20) MiB); an answer file may be at most \(RecordReader.maxFile >> 20) MiB")])
-            }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                return try fail(name, [AnswerProblem(key: nil, message: "cannot read: permission denied")])
-            }
-            bytes = Array(data)
+        let input: InputSource = path == "-" ? .standardInput : .file(path)
+        switch AnswerFile.read(input, kb: kb) {
+        case .success(let answers):
+            return answers
+        case .failure(let problems):
+            for p in problems { Terminal.standardError.write("archadvisor: \(input.name): \(p)\n") }
+            throw ExitCode(2)
         }
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
-            return try fail(name, [AnswerProblem(key: nil, message: "the file is empty; expected a JSON object of answers")])
-        }
-        switch AnswerReader(kb: kb).read(bytes) {
-        case .success(let answers): return answers
-        case .failure(let problems): return try fail(name, problems)
-        }
-    }
-
-    private static func fail(_ name: String, _ problems: [AnswerProblem]) throws -> AnswerSet {
-        for p in problems { Terminal.standardError.write("archadvisor: \(name): \(p)\n") }
-        throw ExitCode(2)
     }
 }

@@ -30,7 +30,7 @@ struct Scaffold: ParsableCommand {
 
     func run() throws {
         let kb = try kbOptions.load()
-        let answerSet = try AnswerFile.read(answers, kb: kb)
+        let answerSet = try AnswerFileArgument.read(answers, kb: kb)
         try ScaffoldRunner.run(kb: kb, answers: answerSet, name: name, out: out, services: services)
     }
 }

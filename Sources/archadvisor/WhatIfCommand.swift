@@ -21,7 +21,7 @@ struct WhatIfCommand: ParsableCommand {
 
     func run() throws {
         let kb = try kbOptions.load()
-        let answers = try AnswerFile.read(file, kb: kb)
+        let answers = try AnswerFileArgument.read(file, kb: kb)
         let whatIf = WhatIf(kb: kb)
         let changes = whatIf.changes(for: answers)
         Terminal.standardOutput.write(format == .json

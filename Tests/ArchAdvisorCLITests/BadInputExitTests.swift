@@ -56,6 +56,36 @@ struct BadInputExitTests {
         }
     }
 
+    /// Every command that takes one answer file reads it like a batch reads a single file:
+    /// the same message for the same problem, whichever command the user ran.
+    @Test func everySingleFileCommandReportsABadFileLikeEvaluate() throws {
+        let dir = try Scratch()
+        defer { dir.remove() }
+        let empty = try dir.write("empty.json", " \n")
+        let bad = try dir.write("bad.json", #"{"team_size": 0}"#)
+        let huge = dir.path("huge.json")
+        FileManager.default.createFile(atPath: huge, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: huge))
+        try handle.truncate(atOffset: 17 << 20)
+        try handle.close()
+        let out = dir.path("project")
+        for file in [dir.path("nope.json"), empty, bad, huge] {
+            let batch = try CLI.run(["evaluate", "--format", "json", file])
+            #expect(batch.status == 2, "\(batch)")
+            let expected = try #require(batch.stderrLines.first)
+            #expect(expected.hasPrefix("archadvisor: \(file): "))
+            for command in [["explain", file], ["whatif", file], ["ask", "--answers", file, "--no-scaffold"],
+                            ["scaffold", "--answers", file, "--name", "shop", "--out", out]] {
+                let r = try CLI.run(command, stdin: "")
+                #expect(r.status == 2, "\(command): \(r)")
+                #expect(r.stderrLines == [expected], "\(command): \(r)")
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: out), "scaffold wrote a project from a bad answer file")
+        let r = try CLI.run(["explain", huge])
+        #expect(r.stderr.contains("too large (17.0 MiB)"), "\(r)")
+    }
+
     @Test func nonUTF8Bytes() throws {
         let dir = try Scratch()
         defer { dir.remove() }

@@ -79,16 +79,11 @@ public final class BatchEvaluator {
         switch input {
         case .standardInput:
             fd = 0
-        case .file(let path):
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-                fail(input.name, [AnswerProblem(key: nil, message: "is a directory; expected an answers file (.json) or JSON Lines (.jsonl)")], sink, first: &first)
-                return
-            }
-            fd = open(path, O_RDONLY)
-            if fd < 0 {
-                let reason = errno == ENOENT ? "no such file" : String(cString: strerror(errno))
-                fail(input.name, [AnswerProblem(key: nil, message: "cannot read: \(reason)")], sink, first: &first)
+        case .file:
+            switch input.openForReading(expected: AnswerFile.expectedSingle + " or JSON Lines (.jsonl)") {
+            case .descriptor(let opened): fd = opened
+            case .problem(let problem):
+                fail(input.name, [problem], sink, first: &first)
                 return
             }
         }
@@ -104,10 +99,9 @@ public final class BatchEvaluator {
                 count += 1
                 switch record {
                 case .tooLong(let line, let size):
-                    let name = single ? input.name : "\(input.name):\(line)"
-                    let limit = single ? "an answer file may be at most \(RecordReader.maxFile >> 20) MiB; put many answer sets in a .jsonl file"
-                        : "a record may be at most \(RecordReader.maxRecord >> 20) MiB"
-                    fail(name, [AnswerProblem(key: nil, message: "too large (\(Self.size(size))); \(limit)")], sink, first: &first)
+                    let message = single ? AnswerFile.tooLarge(size)
+                        : "too large (\(Self.size(size))); a record may be at most \(RecordReader.maxRecord >> 20) MiB"
+                    fail(single ? input.name : "\(input.name):\(line)", [AnswerProblem(key: nil, message: message)], sink, first: &first)
                 case .bytes(let bytes, let line):
                     evaluate(bytes, name: RecordName(input: input.name, line: single ? nil : line, csvQuoted: quoted), sink: sink, first: &first)
                 }
@@ -117,9 +111,9 @@ public final class BatchEvaluator {
         } catch {
             fail(input.name, [AnswerProblem(key: nil, message: "read failed: \(error)")], sink, first: &first)
         }
+        // A whole file is always one record (an empty one is reported by the answer reader).
         if count == 0 {
-            let message = single ? "the file is empty; expected a JSON object of answers" : "no answer sets in the input"
-            fail(input.name, [AnswerProblem(key: nil, message: message)], sink, first: &first)
+            fail(input.name, [AnswerProblem(key: nil, message: "no answer sets in the input")], sink, first: &first)
         }
     }
 
@@ -137,8 +131,12 @@ public final class BatchEvaluator {
         s.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D })
     }
 
+    /// A size for a message: bytes, or MiB with one decimal (rounded down, so a file just
+    /// over a limit never reads as equal to it: 17,000,000 bytes is "16.2 MiB").
     static func size(_ n: Int) -> String {
-        n >= 1 << 20 ? "\(n >> 20) MiB" : "\(n) bytes"
+        guard n >= 1 << 20 else { return "\(n) bytes" }
+        let tenths = (n * 10) >> 20
+        return "\(tenths / 10).\(tenths % 10) MiB"
     }
 
     private func evaluate(_ bytes: UnsafeRawBufferPointer, name record: RecordName, sink: BatchSink, first: inout Bool) {
