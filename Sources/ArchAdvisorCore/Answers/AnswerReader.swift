@@ -14,8 +14,6 @@ public final class AnswerReader: @unchecked Sendable {
     /// keysByLength[length] -> the questions whose id has that many bytes (their bytes are
     /// in ``keyBytes``).
     private let keysByLength: [[Int]]
-    /// choices[question] -> [(bytes, choice index)]
-    private let choiceTable: [[([UInt8], Int)]]
     private let defaults: [Int]
     /// The hot path's view of the questions, free of reference-counted payloads: the type of
     /// each, its id's bytes (question q at keyOffset[q] ..< keyOffset[q + 1] of keyBytes),
@@ -37,10 +35,6 @@ public final class AnswerReader: @unchecked Sendable {
             table[q.id.utf8.count].append(i)
         }
         keysByLength = table
-        choiceTable = kb.questions.map { q in
-            if case .choice(let c) = q.kind { return c.enumerated().map { (Array($1.value.utf8), $0) } }
-            return []
-        }
         defaults = kb.questions.map(\.defaultValue)
         tags = kb.questions.map { q in
             switch q.kind {
@@ -245,14 +239,17 @@ public final class AnswerReader: @unchecked Sendable {
                     provided[q] = true
                     return
                 }
+                // Slow path: a string with escapes (compared byte for byte once decoded), or
+                // no such choice.
                 let text = p.decodeString(r, start: r.start)
-                if let index = choiceTable[q].first(where: { $0.0 == Array(text.utf8) })?.1 {
+                let question = kb.questions[q]
+                guard case .choice(let choices) = question.kind else { preconditionFailure("tag and kind disagree") }
+                if let index = choices.firstIndex(where: { $0.value.utf8.elementsEqual(text.utf8) }) {
                     values[q] = index
                     provided[q] = true
                     return
                 }
-                let question = kb.questions[q]
-                let suggestion = Suggest.closest(to: text, in: choiceTable[q].map { String(decoding: $0.0, as: UTF8.self) }).map { " (did you mean \"\($0)\"?)" } ?? ""
+                let suggestion = Suggest.closest(to: text, in: choices.map(\.value)).map { " (did you mean \"\($0)\"?)" } ?? ""
                 problems.append(AnswerProblem(key: question.id, message: "expected \(question.expectation), got \(JSONText.quoted(text))\(suggestion)"))
                 return
             }
