@@ -36,8 +36,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ArchAdvisorCoreTests", dependencies: ["ArchAdvisorCore"]),
-        .testTarget(name: "ArchAdvisorCLITests", dependencies: ["ArchAdvisorCore"]),
-        .testTarget(name: "ArchAdvisorScaffoldTests", dependencies: ["ArchAdvisorScaffold"]),
+        // Helpers shared by the test targets (temporary directories).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ArchAdvisorCoreTests", dependencies: ["ArchAdvisorCore", "TestSupport"]),
+        .testTarget(name: "ArchAdvisorCLITests", dependencies: ["ArchAdvisorCore", "TestSupport"]),
+        .testTarget(name: "ArchAdvisorScaffoldTests", dependencies: ["ArchAdvisorScaffold", "TestSupport"]),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+import TestSupport
 #endif
 
 /// The built `archadvisor` binary and a knowledge base compiled from `rules/` for it.
@@ -51,8 +52,7 @@ enum AskBinary {
 
     /// A temporary directory holding `kb.sqlite` compiled from the project's rules.
     static func workspace() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("archadvisor-ask-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TemporaryDirectory(prefix: "archadvisor-ask").url
         let built = try run(["kb", "build", "--rules", packageRoot.appendingPathComponent("rules").path, "--output", dir.appendingPathComponent("kb.sqlite").path], directory: dir.path)
         guard built.status == 0 else { throw AskTestError("kb build failed: \(built.stderr)") }
         return dir

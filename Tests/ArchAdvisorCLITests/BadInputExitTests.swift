@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Exit code 2: bad answers and bad flags, each with one stderr line naming the file, the
 /// key and what was expected; the other inputs of a batch are still evaluated.
 @Suite("exit code 2: bad input")
 struct BadInputExitTests {
     @Test func badAnswersNameFileKeyAndExpectation() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let bad = try dir.write("bad.json", #"{"team_size": 0, "kubernets": true, "product_stage": "grwoth"}"#)
         let good = try dir.write("good.json", Answers.monolith)
@@ -25,7 +26,7 @@ struct BadInputExitTests {
     }
 
     @Test func badLineInJSONLines() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let file = try dir.write("batch.jsonl", Answers.monolith + "\n{\"team_size\": 5.5}\n" + Answers.services + "\n")
         let r = try CLI.run(["evaluate", "--format", "csv", file])
@@ -44,7 +45,7 @@ struct BadInputExitTests {
         (#"{"x-deep": "# + String(repeating: "[", count: 5000), "nesting deeper than 128 levels"),
     ])
     func malformedFiles(_ text: String, _ expected: String) throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let file = try dir.write("answers.json", text)
         for command in [["evaluate", "--format", "json"], ["explain"]] {
@@ -59,7 +60,7 @@ struct BadInputExitTests {
     /// Every command that takes one answer file reads it like a batch reads a single file:
     /// the same message for the same problem, whichever command the user ran.
     @Test func everySingleFileCommandReportsABadFileLikeEvaluate() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let empty = try dir.write("empty.json", " \n")
         let bad = try dir.write("bad.json", #"{"team_size": 0}"#)
@@ -87,7 +88,7 @@ struct BadInputExitTests {
     }
 
     @Test func nonUTF8Bytes() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let file = dir.path("latin1.json")
         try Data(#"{"product_stage": "gr"#.utf8 + [0xF6] + #"wth"}"#.utf8).write(to: URL(fileURLWithPath: file))
@@ -97,7 +98,7 @@ struct BadInputExitTests {
     }
 
     @Test func missingFileAndDirectory() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let missing = dir.path("nope.json")
         let good = try dir.write("good.json", Answers.monolith)
@@ -117,7 +118,7 @@ struct BadInputExitTests {
     /// The issue: "a file of hundreds of megabytes" must get a clear error, quickly.
     @Test(arguments: [["evaluate", "--format", "json"], ["explain"]])
     func answerFileBeyond16MiBIsRefusedQuickly(_ command: [String]) throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let file = dir.path("huge.json")
         FileManager.default.createFile(atPath: file, contents: nil)
@@ -142,7 +143,7 @@ struct BadInputExitTests {
         ["frobnicate"],
     ])
     func badFlags(_ arguments: [String]) throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         try dir.write("a.json", Answers.monolith)
         let r = try CLI.run(arguments, in: dir.url)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs the built `archadvisor` binary, as a user or a CI script would.
 enum CLI {
@@ -56,9 +57,9 @@ enum CLI {
     static func run(_ arguments: [String], stdin: String? = nil, in directory: URL? = nil,
                     environment: [String: String] = [:], timeout: TimeInterval = 60) throws -> Result {
         let binary = try #require(binary, "archadvisor binary not found beside the test bundle; run `swift build` first or set ARCHADVISOR_BIN")
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("archadvisor-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
+        let temporary = try TemporaryDirectory(prefix: "archadvisor-cli")
+        defer { temporary.remove() }
+        let scratch = temporary.url
         let outURL = scratch.appendingPathComponent("stdout"), errURL = scratch.appendingPathComponent("stderr")
         FileManager.default.createFile(atPath: outURL.path, contents: nil)
         FileManager.default.createFile(atPath: errURL.path, contents: nil)
@@ -115,23 +116,6 @@ enum CLI {
     static func choice(_ object: [String: Any], _ decision: String) -> String? {
         ((object["decisions"] as? [String: Any])?[decision] as? [String: Any])?["choice"] as? String
     }
-}
-
-/// A temporary directory for input files.
-struct Scratch {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("archadvisor-cli-input-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        let p = path(name)
-        try Data(text.utf8).write(to: URL(fileURLWithPath: p))
-        return p
-    }
-    func remove() { try? FileManager.default.removeItem(at: url) }
 }
 
 enum Answers {

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Issue 6 end to end: decision records and diagrams from `evaluate`, `whatif` as JSON whose
 /// every change holds when applied, and `recheck`'s exit codes on a scaffolded project.
 @Suite("decision records, what-if and recheck")
 struct DecisionLifecycleTests {
     @Test func adrAndMermaidFormats() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let file = try dir.write("mesh.json", Answers.mesh)
         let adr = try CLI.run(["evaluate", file, "--format", "adr"])
@@ -23,7 +24,7 @@ struct DecisionLifecycleTests {
     }
 
     @Test func everyWhatIfChangeHoldsThroughTheCLI() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let file = try dir.write("services.json", Answers.services)
         let r = try CLI.run(["whatif", file, "--format", "json"])
@@ -44,7 +45,7 @@ struct DecisionLifecycleTests {
     }
 
     @Test func recheckExitCodes() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let answers = try dir.write("services.json", Answers.services)
         let project = dir.path("shop")
@@ -77,7 +78,7 @@ struct DecisionLifecycleTests {
     }
 
     @Test func aNewerKnowledgeBaseIsDetected() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let answers = try dir.write("services.json", Answers.services)
         let project = dir.path("shop")

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `archadvisor evaluate` and `explain`, end to end, on the project's knowledge base.
 @Suite("evaluate and explain")
 struct EvaluateCommandTests {
     @Test func jsonForOneFile() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let file = try dir.write("startup.json", Answers.monolith)
         let r = try CLI.run(["evaluate", file, "--format", "json"])
@@ -23,7 +24,7 @@ struct EvaluateCommandTests {
     }
 
     @Test func jsonIsTheDefaultWhenPiped() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let r = try CLI.run(["evaluate", try dir.write("a.json", Answers.monolith)])
         #expect(r.status == 0, "\(r)")
@@ -31,7 +32,7 @@ struct EvaluateCommandTests {
     }
 
     @Test func severalInputsOneLineEachInOrder() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let a = try dir.write("a.json", Answers.services)
         let b = try dir.write("b.jsonl", [Answers.monolith, Answers.mesh, Answers.services].joined(separator: "\n") + "\n")
@@ -45,7 +46,7 @@ struct EvaluateCommandTests {
     }
 
     @Test func csvFormat() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let a = try dir.write("a.json", Answers.monolith), b = try dir.write("b.json", Answers.mesh)
         let r = try CLI.run(["evaluate", "--format", "csv", a, b])
@@ -58,7 +59,7 @@ struct EvaluateCommandTests {
     }
 
     @Test func markdownFormat() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let r = try CLI.run(["evaluate", "--format", "markdown", try dir.write("a.json", Answers.services)])
         #expect(r.status == 0, "\(r)")
@@ -68,7 +69,7 @@ struct EvaluateCommandTests {
     }
 
     @Test func tableFormatWithoutColourWhenPiped() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let file = try dir.write("a.json", Answers.monolith)
         for environment in [["NO_COLOR": "1"], ["NO_COLOR": "", "TERM": "xterm-256color"]] {
@@ -92,7 +93,7 @@ struct EvaluateCommandTests {
     }
 
     @Test func failOnPolicy() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let file = try dir.write("a.json", Answers.monolith)
         let failed = try CLI.run(["evaluate", "--format", "json", "--fail-on", "architecture=monolith", file])
@@ -106,7 +107,7 @@ struct EvaluateCommandTests {
     }
 
     @Test func explainShowsRulesAndCounterfactuals() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let r = try CLI.run(["explain", try dir.write("a.json", Answers.services)])
         #expect(r.status == 0, "\(r)")

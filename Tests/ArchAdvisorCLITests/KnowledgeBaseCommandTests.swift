@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `archadvisor kb build | test | show | schema`, end to end.
 @Suite("kb commands")
 struct KnowledgeBaseCommandTests {
     @Test func buildWritesALoadableKnowledgeBaseDeterministically() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let a = dir.path("a.sqlite"), b = dir.path("b.sqlite")
         let r = try CLI.run(["kb", "build", "--rules", CLI.rules.path, "--output", a])
@@ -23,7 +24,7 @@ struct KnowledgeBaseCommandTests {
     }
 
     @Test func buildOfBrokenRulesPointsAtTheProblem() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let rules = dir.url.appendingPathComponent("rules")
         try FileManager.default.copyItem(at: CLI.rules, to: rules)
@@ -52,7 +53,7 @@ struct KnowledgeBaseCommandTests {
     }
 
     @Test func testFailsOnAMismatch() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let rules = dir.url.appendingPathComponent("rules")
         try FileManager.default.copyItem(at: CLI.rules, to: rules)
@@ -124,7 +125,7 @@ struct KnowledgeBaseCommandTests {
 
     /// From another working directory the binary still finds the project's knowledge.sqlite.
     @Test func runsFromAnotherWorkingDirectory() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let answers = try dir.write("a.json", Answers.monolith)
         let tmp = URL(fileURLWithPath: "/tmp")

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 
 /// Exit code 3: a missing, corrupt, foreign or newer-schema knowledge base, named on stderr
 /// with what is wrong, for every command and both ways of choosing one.
@@ -18,7 +19,7 @@ struct KnowledgeBaseExitTests {
         case missing, text, foreign, newer
 
         /// Makes the broken knowledge base in `dir`; returns its path and what stderr must say.
-        func make(in dir: Scratch) throws -> (path: String, says: String) {
+        func make(in dir: TemporaryDirectory) throws -> (path: String, says: String) {
             switch self {
             case .missing:
                 return (dir.path("nowhere/knowledge.sqlite"), "knowledge base not found")
@@ -44,7 +45,7 @@ struct KnowledgeBaseExitTests {
 
     @Test(arguments: Broken.allCases, commands)
     func brokenKnowledgeBaseExits3(_ broken: Broken, _ command: [String]) throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let answers = try dir.write("a.json", Answers.monolith)
         let (kb, says) = try broken.make(in: dir)
@@ -59,7 +60,7 @@ struct KnowledgeBaseExitTests {
 
     @Test(arguments: Broken.allCases)
     func environmentVariableChoosesTheKnowledgeBase(_ broken: Broken) throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let answers = try dir.write("a.json", Answers.monolith)
         let (kb, says) = try broken.make(in: dir)
@@ -69,7 +70,7 @@ struct KnowledgeBaseExitTests {
     }
 
     @Test func flagWinsOverTheEnvironment() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let answers = try dir.write("a.json", Answers.monolith)
         let missing = dir.path("missing.sqlite")
@@ -80,7 +81,7 @@ struct KnowledgeBaseExitTests {
     }
 
     @Test func environmentVariablePointingAtAGoodCopyWorks() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let copy = dir.path("copy.sqlite")
         try FileManager.default.copyItem(atPath: CLI.knowledgeBase.path, toPath: copy)
@@ -91,7 +92,7 @@ struct KnowledgeBaseExitTests {
     }
 
     @Test func directoryAsKnowledgeBase() throws {
-        let dir = try Scratch()
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-input")
         defer { dir.remove() }
         let r = try CLI.run(["kb", "show", "--kb", dir.url.path])
         #expect(r.status == 3, "\(r)")

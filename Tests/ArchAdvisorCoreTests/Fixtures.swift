@@ -134,24 +134,6 @@ struct MiniRules {
     }
 }
 
-/// A fresh temporary directory, removed by the caller with `remove()`.
-struct TemporaryDirectory {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("archadvisor-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        let p = path(name)
-        try Data(text.utf8).write(to: URL(fileURLWithPath: p))
-        return p
-    }
-    func remove() { try? FileManager.default.removeItem(at: url) }
-}
-
-/// A deterministic random source (SplitMix64), so failures reproduce.
 struct SeededGenerator: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import TestSupport
 @testable import ArchAdvisorCore
 
 /// Writing and loading knowledge bases, and every way loading one can fail.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ArchAdvisorCore
 
 /// The project's own `rules/` and the committed `knowledge.sqlite`.

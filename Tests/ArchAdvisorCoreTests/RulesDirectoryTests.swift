@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ArchAdvisorCore
 
 /// Compiling a rules directory on disk: reading, hashing and reporting file problems.

@@ -1,6 +1,7 @@
 import ArchAdvisorScaffold
 import Foundation
 import Testing
+import TestSupport
 
 /// Applying a plan: all or nothing, never over an existing project.
 struct WriterTests {
@@ -12,11 +13,9 @@ struct WriterTests {
 
     /// A fresh folder for one test, removed afterwards.
     func withSandbox(_ body: (URL) throws -> Void) throws {
-        let sandbox = FileManager.default.temporaryDirectory
-            .appendingPathComponent("archadvisor-writer-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: sandbox) }
-        try body(sandbox)
+        let sandbox = try TemporaryDirectory(prefix: "archadvisor-writer")
+        defer { sandbox.remove() }
+        try body(sandbox.url)
     }
 
     func listing(_ url: URL) throws -> [String] {
