@@ -41,8 +41,9 @@ pg_port=${PG_PORT:-25432}
 entry=http://127.0.0.1:$((offset + 8080))
 
 failures=()
-fail() { echo "FAIL: $*" >&2; failures+=("$*"); }
-step() { echo; echo "== $*"; }
+# fail, step, wait_for_run_local, stop_run_local
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/check-events-e2e.XXXXXX")
 chmod 755 "$work"
@@ -61,16 +62,7 @@ as_db_owner() { # CMD... (as the postgres user when root: the server refuses to 
 
 cleanup() {
   local status=$?
-  if [[ -n $run_local_pid ]] && kill -0 "$run_local_pid" 2>/dev/null; then
-    kill -TERM "$run_local_pid" 2>/dev/null || true
-    local deadline=$((SECONDS + 20))
-    while kill -0 "$run_local_pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-    kill -KILL "$run_local_pid" 2>/dev/null || true
-  fi
-  local pidfile
-  for pidfile in "$work/run"/*.pid; do
-    if [[ -f $pidfile ]]; then kill -KILL "$(cat "$pidfile")" 2>/dev/null || true; fi
-  done
+  if [[ -n $run_local_pid ]]; then stop_run_local "$run_local_pid" "$work/run"; fi
   if [[ $pg_started == 1 ]]; then
     as_db_owner "$pg_bin/pg_ctl" -D "$pgdata" -m fast -w -t 30 stop >/dev/null 2>&1 || true
   fi
@@ -164,11 +156,7 @@ done
   scripts/run-local.sh) >"$work/run-local.out" 2>&1 &
 run_local_pid=$!
 up=0
-for _ in $(seq 1 600); do  # at most ~120s
-  if grep -q "is running" "$work/run-local.out"; then up=1; break; fi
-  kill -0 "$run_local_pid" 2>/dev/null || break
-  sleep 0.2
-done
+if wait_for_run_local "$run_local_pid" "$work/run-local.out" 120; then up=1; fi
 cat "$work/run-local.out"
 if [[ $up != 1 ]]; then
   for log in "$work/run"/*.log; do echo "--- $log"; tail -n 20 "$log"; done >&2

@@ -54,15 +54,16 @@ work=${WORK_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/check-scaffolds.XXXXXX")}
 mkdir -p "$work"
 
 failures=()
-fail() { echo "FAIL: $*" >&2; failures+=("$*"); }
-step() { echo; echo "== $*"; }
+# fail, step, elapsed, wait_for_run_local, stop_run_local
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 
 run_local_pid=""
 monolith_pid=""
 cleanup() {
   local status=$?
   if [[ -n $run_local_pid ]] && kill -0 "$run_local_pid" 2>/dev/null; then
-    stop_run_local
+    stop_run_local "$run_local_pid" "$work/run"
   fi
   if [[ -n $monolith_pid ]]; then kill -TERM "$monolith_pid" 2>/dev/null || true; fi
   if [[ ${KEEP_WORK:-0} == 1 || -n ${WORK_DIR:-} ]]; then
@@ -75,28 +76,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# run-local.sh stops every service it started when it gets SIGTERM.
-stop_run_local() {
-  kill -TERM "$run_local_pid" 2>/dev/null || true
-  local deadline=$((SECONDS + 20))
-  while kill -0 "$run_local_pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-  if kill -0 "$run_local_pid" 2>/dev/null; then
-    echo "check-scaffolds: run-local.sh did not stop within 20s; killing it" >&2
-    kill -KILL "$run_local_pid" 2>/dev/null || true
-  fi
-  # Services it may have left behind (it should not): stop them by their pid files.
-  local pidfile
-  for pidfile in "$work/run"/*.pid; do
-    if [[ -f $pidfile ]]; then kill -KILL "$(cat "$pidfile")" 2>/dev/null || true; fi
-  done
-  wait "$run_local_pid" 2>/dev/null || true
-  run_local_pid=""
-}
-
-elapsed() { # START_SECONDS
-  echo "$((SECONDS - $1))s"
-}
 
 # Starts the monolith's binary on loopback, sends one traced request with a request id,
 # and checks the answer, its JSON log line (request id, continued trace) and /metrics.
@@ -234,11 +213,7 @@ else
       SKIP_BUILD=1 exec scripts/run-local.sh) >"$work/run-local.out" 2>&1 &
     run_local_pid=$!
     up=0
-    for _ in $(seq 1 900); do  # at most ~180s (the build is incremental by now)
-      if grep -q "is running" "$work/run-local.out"; then up=1; break; fi
-      kill -0 "$run_local_pid" 2>/dev/null || break
-      sleep 0.2
-    done
+    if wait_for_run_local "$run_local_pid" "$work/run-local.out" 180; then up=1; fi
     cat "$work/run-local.out"
     if [[ $up != 1 ]]; then
       fail "end-to-end: run-local.sh did not report the system running"
@@ -287,7 +262,8 @@ PY
       done
       check_details "degraded (reviews stopped)" "reviews"
     fi
-    stop_run_local
+    stop_run_local "$run_local_pid" "$work/run"
+    run_local_pid=""
     for pidfile in "$work/run"/*.pid; do
       if [[ -f $pidfile ]]; then fail "end-to-end: run-local.sh left $(basename "$pidfile" .pid) behind"; fi
     done
