@@ -254,6 +254,26 @@ struct ProtocolAndEventsTests {
         }
         let readme = try #require(files["README.md"]).contents
         #expect(readme.contains("## Logs, traces and metrics"))
+        Self.expectScrapeAnnotations(files, deployables: targets.count)
+    }
+
+    /// Every Deployment's pod template asks Prometheus to scrape /metrics on the http port.
+    static func expectScrapeAnnotations(_ files: [String: PlannedFile], deployables: Int) {
+        let manifests = files.values.filter {
+            $0.path.hasPrefix("k8s/") && $0.path.split(separator: "/").count == 2 && $0.contents.contains("kind: Deployment")
+        }
+        #expect(manifests.count == deployables)
+        let annotations = [
+            "      annotations:",
+            "        prometheus.io/scrape: \"true\"",
+            "        prometheus.io/port: \"8080\"",
+            "        prometheus.io/path: /metrics",
+        ]
+        for manifest in manifests {
+            let lines = manifest.contents.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("        #") }
+            let start = lines.firstIndex(of: annotations[0])
+            #expect(start.map { Array(lines[$0..<min($0 + 4, lines.count)]) } == annotations, "\(manifest.path)")
+        }
     }
 
     @Test func theMonolithLogsJSONTracesRequestsAndServesMetrics() throws {
@@ -272,6 +292,7 @@ struct ProtocolAndEventsTests {
         #expect(package.contains(#".target(name: "Observability""#))
         #expect(package.contains(#"https://github.com/swift-server/swift-prometheus"#))
         #expect(try #require(files["README.md"]).contents.contains("## Logs, traces and metrics"))
+        Self.expectScrapeAnnotations(files, deployables: 1)
         // No gRPC and no events in a monolith: one process, in-process calls.
         #expect(!files.keys.contains { $0.contains("GRPC") || $0.contains("Eventing") || $0.hasPrefix("Protos/") })
     }
