@@ -83,6 +83,10 @@ check_monolith_run() { # BINARY
   local port=$((offset + 8080)) log=$work/monolith.log
   local trace_id=4bf92f3577b34da6a3ce929d0e0e4736 url
   url=http://127.0.0.1:$port
+  if curl -s --max-time 2 -o /dev/null "$url/health"; then
+    fail "monolith: something already answers on $url; set E2E_PORT_OFFSET"
+    return
+  fi
   HOST=127.0.0.1 PORT=$port "$1" >"$log" 2>&1 &
   monolith_pid=$!
   local deadline=$((SECONDS + 30))

@@ -33,7 +33,7 @@ extension InputSource {
 /// (directory, missing or unreadable, over ``RecordReader/maxFile``, empty, then every
 /// problem of the answers themselves).
 public enum AnswerFile {
-    /// What a directory is refused with, in a batch and for one file.
+    /// What one answer file is; a directory given instead is refused with "expected ..." and this.
     static let expectedSingle = "an answers file (.json)"
 
     /// The message of an input over ``RecordReader/maxFile``.
