@@ -291,23 +291,6 @@ PY
 
 fi
 
-# --- 5. the modular monolith: build, test, run; JSON logs with request id, /metrics --------
-if [[ ${SKIP_E2E:-0} == 1 || ${SKIP_MONOLITH:-0} == 1 ]]; then
-  echo "monolith: skipped (SKIP_E2E=1 or SKIP_MONOLITH=1)"
-elif [[ ! -d $work/monolith ]]; then
-  fail "monolith: no monolith project to build"
-else
-  step "building, testing and running the monolith project (build folder $monolith_scratch)"
-  start=$SECONDS
-  if (cd "$work/monolith" && timeout 2400 swift build --quiet --build-tests --scratch-path "$monolith_scratch" \
-    && timeout 600 swift test --skip-build --scratch-path "$monolith_scratch"); then
-    echo "monolith build and test: $(elapsed "$start")"
-    check_monolith_run "$monolith_scratch/debug/shop"
-  else
-    fail "monolith: build or tests failed"
-  fi
-fi
-
 # --- 4. the gRPC + events + Istio project: build, test, events end to end ------------------
 if [[ ${SKIP_E2E:-0} == 1 || ${SKIP_GRPC:-0} == 1 ]]; then
   echo "gRPC and events: skipped (SKIP_E2E=1 or SKIP_GRPC=1)"
@@ -332,6 +315,23 @@ else
     echo "events end to end: $(elapsed "$start")"
   else
     fail "gRPC project: swift build failed"
+  fi
+fi
+
+# --- 5. the modular monolith: build, test, run; JSON logs with request id, /metrics --------
+if [[ ${SKIP_E2E:-0} == 1 || ${SKIP_MONOLITH:-0} == 1 ]]; then
+  echo "monolith: skipped (SKIP_E2E=1 or SKIP_MONOLITH=1)"
+elif [[ ! -d $work/monolith ]]; then
+  fail "monolith: no monolith project to build"
+else
+  step "building, testing and running the monolith project (build folder $monolith_scratch)"
+  start=$SECONDS
+  if (cd "$work/monolith" && timeout 2400 swift build --quiet --build-tests --scratch-path "$monolith_scratch" \
+    && timeout 600 swift test --skip-build --scratch-path "$monolith_scratch"); then
+    echo "monolith build and test: $(elapsed "$start")"
+    check_monolith_run "$monolith_scratch/debug/shop"
+  else
+    fail "monolith: build or tests failed"
   fi
 fi
 
