@@ -51,20 +51,22 @@ public enum AnswerFile {
         defer { if fd != 0 { close(fd) } }
         var records = RecordReader(fd: fd, mode: .whole)
         defer { records.close() }
-        var outcome = ReadOutcome.failure([AnswerProblem(key: nil, message: "the input is empty; expected a JSON object of answers")])
+        // `.whole` hands over exactly one record: the input, or its size when over the limit.
+        var whole: [UInt8] = []
+        var oversize: Int?
         do {
             try records.forEach { record in
                 switch record {
-                case .tooLong(_, let size):
-                    outcome = .failure([AnswerProblem(key: nil, message: tooLarge(size))])
-                case .bytes(let bytes, _):
-                    outcome = AnswerReader(kb: kb).read(Array(bytes))
+                case .tooLong(_, let size): oversize = size
+                case .bytes(let bytes, _): whole = Array(bytes)
                 }
                 return false
             }
         } catch {
             return .failure([AnswerProblem(key: nil, message: "read failed: \(error)")])
         }
-        return outcome
+        if let oversize { return .failure([AnswerProblem(key: nil, message: tooLarge(oversize))]) }
+        // An empty or blank input is the answer reader's to report, as in a batch.
+        return AnswerReader(kb: kb).read(whole)
     }
 }
