@@ -140,8 +140,8 @@ struct ScaffoldContext {
             "swiftProtobufVersion": "1.39.0",
             "postgresNIOVersion": "1.33.2",
             "partTimeoutMilliseconds": 1000,
-            "decisions": Self.decisions(request),
-            "hasReasons": !request.reasons.isEmpty,
+            "why": request.why,
+            "hasWhy": !request.why.isEmpty,
             "answersFile": request.answersFile,
             "decisionRecord": request.decisionRecord,
             "hasDecisionRecord": !request.decisionRecord.isEmpty,
@@ -200,41 +200,6 @@ struct ScaffoldContext {
         case .monolith: return "modular monolith"
         case .microservices: return "microservices"
         case .serviceMesh: return "microservices with a service mesh"
-        }
-    }
-
-    /// Decisions in contract order with the reasons the request gives for each.
-    private static func decisions(_ request: ScaffoldRequest) -> [[String: Any]] {
-        let values: [(String, String?)] = [
-            ("architecture", request.architecture),
-            ("sync_protocol", request.syncProtocol),
-            ("messaging", request.messaging),
-            ("aggregation", request.aggregation),
-            ("mesh", request.mesh),
-        ]
-        var known = Set(values.map(\.0))
-        var order = values.map(\.0)
-        for reason in request.reasons where known.insert(reason.decision).inserted {
-            order.append(reason.decision)
-        }
-        let choices = Dictionary(uniqueKeysWithValues: values)
-        return order.compactMap { decision -> [String: Any]? in
-            let reasons = request.reasons.filter { $0.decision == decision }
-            let choice = choices[decision] ?? nil
-            if choice == nil && reasons.isEmpty { return nil }
-            let values = { (reasons: [ScaffoldReason]) in
-                reasons.map { ["rule": $0.rule, "why": $0.why, "source": $0.source] }
-            }
-            let against = reasons.filter { $0.supportsChoice == false }
-            return [
-                "decision": decision,
-                "choice": choice ?? "not applicable",
-                "reasons": values(reasons),
-                "hasReasons": !reasons.isEmpty,
-                "reasonsFor": values(reasons.filter { $0.supportsChoice != false }),
-                "reasonsAgainst": values(against),
-                "hasReasonsAgainst": !against.isEmpty,
-            ]
         }
     }
 }

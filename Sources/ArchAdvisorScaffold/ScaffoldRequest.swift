@@ -9,24 +9,6 @@ public struct TemplateFile: Sendable, Equatable {
     }
 }
 
-/// One reason behind a decision, for the generated README.
-public struct ScaffoldReason: Sendable, Equatable {
-    public var decision: String
-    public var rule: String
-    public var why: String
-    public var source: String
-    /// Whether the rule pushed toward the option chosen (true) or away from it (false);
-    /// nil when unknown. The README lists the two kinds apart.
-    public var supportsChoice: Bool?
-    public init(decision: String, rule: String, why: String, source: String, supportsChoice: Bool? = nil) {
-        self.decision = decision
-        self.rule = rule
-        self.why = why
-        self.source = source
-        self.supportsChoice = supportsChoice
-    }
-}
-
 /// Everything the scaffolder needs to know about a decision: plain values, so planning
 /// does not depend on how the decision was made.
 public struct ScaffoldRequest: Sendable, Equatable {
@@ -47,7 +29,9 @@ public struct ScaffoldRequest: Sendable, Equatable {
     public var streaming: Bool
     /// The full text of `.archadvisor/answers.json` (answers and knowledge-base hash).
     public var answersFile: String
-    public var reasons: [ScaffoldReason]
+    /// The README's "why" section (Markdown, one `### decision: choice` part per
+    /// decision), made by archadvisor's report code from the decisions' contrasts.
+    public var why: String
     /// The decision record (MADR) written to `docs/adr/0001-architecture.md`.
     public var decisionRecord: String
     /// A Mermaid flowchart of the architecture, embedded in the README.
@@ -57,7 +41,7 @@ public struct ScaffoldRequest: Sendable, Equatable {
         projectName: String, services: [String], architecture: String,
         syncProtocol: String?, messaging: String?, aggregation: String?, mesh: String?,
         streaming: Bool = false,
-        answersFile: String, reasons: [ScaffoldReason], decisionRecord: String = "", diagram: String = ""
+        answersFile: String, why: String, decisionRecord: String = "", diagram: String = ""
     ) {
         self.streaming = streaming
         self.decisionRecord = decisionRecord
@@ -70,6 +54,6 @@ public struct ScaffoldRequest: Sendable, Equatable {
         self.aggregation = aggregation
         self.mesh = mesh
         self.answersFile = answersFile
-        self.reasons = reasons
+        self.why = why
     }
 }

@@ -19,7 +19,7 @@ struct Explain: ParsableCommand {
         let answers = try AnswerFileArgument.read(file, kb: kb)
         let explainer = Explainer(kb: kb)
         let style = output.style()
-        let text = explainer.render(explainer.explain(answers), input: file, style: style)
+        let text = ExplainText(kb: kb, style: style).render(explainer.explain(answers), input: file)
         Terminal.standardOutput.write(QuestionnaireText(kb: kb, style: style, width: Terminal.width).fit(text))
     }
 }

@@ -6,7 +6,7 @@ struct KB: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kb",
         abstract: "Build, test and inspect the knowledge base.",
-        subcommands: [Build.self, Test.self, Show.self, Schema.self]
+        subcommands: [Build.self, Test.self, Show.self, Schema.self, Scenarios.self]
     )
 
     struct Build: ParsableCommand {
@@ -76,19 +76,57 @@ struct KB: ParsableCommand {
         @Flag(help: "Show guidance coverage instead.")
         var coverage = false
 
+        @Flag(help: "Show every threshold and where it comes from (the guidance, or archadvisor's calibration), and the weights.")
+        var assumptions = false
+
         @OptionGroup var kbOptions: KnowledgeBaseOptions
         @OptionGroup var output: OutputOptions
 
         enum ShowFormat: String, ExpressibleByArgument { case table, json }
 
         func run() throws {
-            let listing = KnowledgeListing(kb: try kbOptions.load())
-            if coverage {
+            let kb = try kbOptions.load()
+            let listing = KnowledgeListing(kb: kb)
+            if assumptions {
+                let text = AssumptionsText(kb: kb)
+                Terminal.standardOutput.write(format == .json ? text.json() : text.text(style: output.style()))
+            } else if coverage {
                 Terminal.standardOutput.write(listing.coverage(style: output.style(), json: format == .json))
                 if !listing.uncovered.isEmpty { throw ExitCode(1) }
             } else {
                 Terminal.standardOutput.write(format == .json ? listing.json() : listing.text(style: output.style()))
             }
+        }
+    }
+
+    struct Scenarios: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "scenarios",
+            abstract: "Write each scenario's answers as an answer file (NAME.json) into DIR, for tools that check answer files.",
+            discussion: "An existing file is never replaced (exit 2)."
+        )
+        @Argument(help: "The directory to write into (created when missing).")
+        var dir: String
+        @OptionGroup var kbOptions: KnowledgeBaseOptions
+        func run() throws {
+            let kb = try kbOptions.load()
+            let fm = FileManager.default
+            do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+                Terminal.standardError.write("archadvisor: \(dir): cannot create the directory: \(error.localizedDescription)\n")
+                throw ExitCode(2)
+            }
+            for s in kb.scenarios {
+                let path = URL(fileURLWithPath: dir).appendingPathComponent(s.name + ".json").path
+                guard !fm.fileExists(atPath: path) else {
+                    Terminal.standardError.write("archadvisor: \(path): exists; expected a directory without the scenario files (nothing is overwritten)\n")
+                    throw ExitCode(2)
+                }
+                guard fm.createFile(atPath: path, contents: Data((s.answers + "\n").utf8)) else {
+                    Terminal.standardError.write("archadvisor: \(path): cannot write\n")
+                    throw ExitCode(2)
+                }
+            }
+            Terminal.standardOutput.write("wrote \(kb.scenarios.count) answer files to \(dir)\n")
         }
     }
 

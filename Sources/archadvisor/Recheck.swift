@@ -36,26 +36,15 @@ struct Recheck: ParsableCommand {
             for p in problems { Terminal.standardError.write("archadvisor: \(path): answers.\(p)\n") }
             throw ExitCode(2)
         }
-        let evaluation = Evaluator(kb: kb).evaluate(answers)
+        let evaluator = Evaluator(kb: kb)
+        let evaluation = evaluator.evaluate(answers)
         let drift = record.drift(against: evaluation, kb: kb)
-        let style = output.style()
-        if drift.knowledgeBaseChanged {
-            Terminal.standardOutput.write("knowledge base changed: \(drift.storedKnowledgeBase.prefix(12)) -> \(kb.sourceHash.prefix(12))\n")
+        // The answers the stored decisions came from, when the record keeps them.
+        var before: Evaluation?
+        if let decided = record.decidedWithJSON, case .success(let a) = AnswerReader(kb: kb).read(Array(decided.utf8)) {
+            before = evaluator.evaluate(a)
         }
-        if drift.changes.isEmpty {
-            Terminal.standardOutput.write("\(style.green)every decision holds\(style.reset)\n")
-            return
-        }
-        let explainer = Explainer(kb: kb)
-        let explanation = explainer.explain(answers)
-        for c in drift.changes {
-            Terminal.standardOutput.write("\(style.red)\(c.decision): \(c.before ?? "null") -> \(c.now ?? "null")\(style.reset)\n")
-            if let d = kb.decisionIndex[c.decision] {
-                let r = explanation.entries[d].result
-                let top = r.fired.sorted { (kb.rules[$0].points.map { abs($0.points) }.max() ?? 100) > (kb.rules[$1].points.map { abs($0.points) }.max() ?? 100) }.prefix(3)
-                for i in top { Terminal.standardOutput.write("  because \(kb.rules[i].why) [\(kb.section(of: kb.rules[i].source))]\n") }
-            }
-        }
-        throw ExitCode(1)
+        Terminal.standardOutput.write(RecheckText(kb: kb, style: output.style()).render(drift: drift, now: evaluation, before: before))
+        if !drift.changes.isEmpty { throw ExitCode(1) }
     }
 }

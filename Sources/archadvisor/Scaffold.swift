@@ -70,22 +70,17 @@ enum ScaffoldRunner {
 /// Turns an evaluation into the scaffolder's plain request.
 enum ScaffoldRequestBuilder {
     static func request(kb: KnowledgeBase, evaluation e: Evaluation, name: String, services: [String]) -> ScaffoldRequest {
-        var reasons: [ScaffoldReason] = []
-        for r in e.decisions where r.applies {
-            for i in r.fired {
-                let rule = kb.rules[i]
-                let supports = r.choice.map { c in rule.points.contains { $0.option == c && $0.points > 0 } }
-                reasons.append(ScaffoldReason(decision: kb.decisions[r.decision].id, rule: rule.id, why: rule.why,
-                                              source: kb.section(of: rule.source), supportsChoice: supports))
-            }
-        }
+        let why = e.decisions.filter { $0.applies && $0.choice != nil }.map { r in
+            let d = kb.decisions[r.decision]
+            return DecisionWhy(kb: kb).markdown(r, in: e, heading: "### \(d.id): \(d.options[r.choice!].value)")
+        }.joined(separator: "\n")
         return ScaffoldRequest(
             projectName: name, services: services,
             architecture: e.choice("architecture", in: kb) ?? "monolith",
             syncProtocol: e.choice("sync_protocol", in: kb), messaging: e.choice("messaging", in: kb),
             aggregation: e.choice("aggregation", in: kb), mesh: e.choice("mesh", in: kb),
             streaming: kb.questionIndex["streaming_required"].map { e.answers.values[$0] != 0 } ?? false,
-            answersFile: ProjectRecord(evaluation: e, kb: kb).fileText, reasons: reasons,
+            answersFile: ProjectRecord(evaluation: e, kb: kb).fileText, why: why,
             decisionRecord: DecisionRecord(kb: kb, date: DecisionRecord.today()).render(input: ProjectRecord.path, evaluation: e),
             diagram: MermaidDiagram(kb: kb).render(e, services: services))
     }

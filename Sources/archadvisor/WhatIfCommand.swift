@@ -24,8 +24,10 @@ struct WhatIfCommand: ParsableCommand {
         let answers = try AnswerFileArgument.read(file, kb: kb)
         let whatIf = WhatIf(kb: kb)
         let changes = whatIf.changes(for: answers)
+        let text = WhatIfText(kb: kb, style: output.style())
         Terminal.standardOutput.write(format == .json
-            ? whatIf.json(changes, answers: answers)
-            : QuestionnaireText(kb: kb, style: output.style(), width: Terminal.width).fit(whatIf.table(changes, answers: answers, input: file, style: output.style())))
+            ? text.json(changes, answers: answers)
+            : QuestionnaireText(kb: kb, style: output.style(), width: Terminal.width).fit(
+                text.table(changes, evaluation: Evaluator(kb: kb).evaluate(answers), input: file)))
     }
 }

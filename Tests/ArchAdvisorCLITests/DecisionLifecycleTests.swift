@@ -55,15 +55,21 @@ struct DecisionLifecycleTests {
         let same = try CLI.run(["recheck", project])
         #expect(same.status == 0, "\(same)")
         #expect(same.stdout.contains("every decision holds"))
-        // The team shrank: the stored answers now lead elsewhere: 1, naming the decision.
+        // The teams merged into one and the load evened out: the stored answers now lead
+        // elsewhere: 1, naming the decision, the answers that changed and what they fired.
         let record = project + "/.archadvisor/answers.json"
-        var text = try String(contentsOfFile: record, encoding: .utf8)
-        text = text.replacingOccurrences(of: "\"team_size\": 60", with: "\"team_size\": 2")
-            .replacingOccurrences(of: "\"service_count\": 8", with: "\"service_count\": 1")
-        try text.write(toFile: record, atomically: true, encoding: .utf8)
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: record))) as? [String: Any])
+        var edited = try #require(object["answers"] as? [String: Any])
+        edited["team_count"] = 1
+        edited["scaling_profile"] = "uniform"
+        object["answers"] = edited
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: record))
         let drifted = try CLI.run(["recheck", project])
         #expect(drifted.status == 1, "\(drifted)")
         #expect(drifted.stdout.contains("architecture: microservices -> monolith"))
+        #expect(drifted.stdout.contains("answers changed since the project was scaffolded: team_count 6 -> 1, scaling_profile very_different -> uniform"), "\(drifted.stdout)")
+        #expect(drifted.stdout.contains("now fire: no-bottleneck-or-team-boundary"), "\(drifted.stdout)")
+        #expect(drifted.stdout.contains("microservices is now excluded"), "\(drifted.stdout)")
         // A broken record: 2, naming the file and the key.
         try "{\"answers\": {\"team_size\": \"many\"}, \"decisions\": {}, \"knowledge_base\": \"x\"}".write(toFile: record, atomically: true, encoding: .utf8)
         let bad = try CLI.run(["recheck", project])

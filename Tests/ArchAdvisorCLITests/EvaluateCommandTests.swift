@@ -114,10 +114,11 @@ struct EvaluateCommandTests {
         for d in ["architecture", "sync_protocol", "messaging", "aggregation", "mesh"] {
             #expect(r.stdout.contains("(\(d))"), "\(d) missing")
         }
-        #expect(r.stdout.contains("rules that fired:"))
+        #expect(r.stdout.contains("rules that fired (net for "))
         #expect(r.stdout.contains("source: "))
-        #expect(r.stdout.contains("does not apply"))
-        #expect(r.stdout.contains("would change the choice"))
+        #expect(r.stdout.contains("does not apply: it applies when"))
+        #expect(r.stdout.contains("what would change the choice (changing the answers"))
+        #expect(r.stdout.contains("threshold: archadvisor's calibration"))
         #expect(r.stdout.contains("defaulted: "))
         let stdin = try CLI.run(["explain", "-"], stdin: Answers.monolith)
         #expect(stdin.status == 0, "\(stdin)")

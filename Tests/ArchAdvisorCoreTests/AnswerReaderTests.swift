@@ -75,10 +75,26 @@ struct AnswerReaderTests {
             let q = kb.questions[try #require(kb.questionIndex[id])]
             guard case .integer(let r) = q.kind else { Issue.record("\(id) is not an integer"); continue }
             for v in [r.lowerBound, r.upperBound] {
-                let (_, answers) = try read("{\"\(id)\": \(v)}")
+                // As many engineers as there can be, so no team count is impossible.
+                let json = id == "team_size" ? "{\"\(id)\": \(v)}" : "{\"team_size\": 100000, \"\(id)\": \(v)}"
+                let (_, answers) = try read(json)
                 #expect(value(kb, answers, id) == v)
             }
         }
+    }
+
+    @Test func moreTeamsThanEngineersIsRejectedNamingBothKeys() throws {
+        let kb = try Project.kb()
+        let given = AnswerReader(kb: kb).read(Array(#"{"team_size": 3, "team_count": 10}"#.utf8))
+        let problem = try #require(given.problems.first)
+        #expect(given.problems.count == 1)
+        #expect(problem.key == "team_count")
+        #expect(problem.message.contains("team_size is 3") && problem.message.contains("team_count is 10"))
+        #expect(problem.message.contains("team_count <= team_size"))
+        // A defaulted team size is named as the default.
+        let defaulted = AnswerReader(kb: kb).read(Array(#"{"team_count": 8}"#.utf8))
+        #expect(defaulted.problems.first?.message.contains("team_size is 5 (its default)") == true)
+        #expect(AnswerReader(kb: kb).read(Array(#"{"team_size": 3, "team_count": 3}"#.utf8)).answers != nil)
     }
 
     @Test func answersRoundTripThroughTheirJSON() throws {

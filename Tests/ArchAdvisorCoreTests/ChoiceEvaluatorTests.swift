@@ -36,7 +36,7 @@ struct ChoiceEvaluatorTests {
     /// The choice slots the fast path fills in.
     static func fastChoices(_ kb: KnowledgeBase, _ evaluator: ChoiceEvaluator, _ answers: AnswerSet) -> [Int] {
         var slots = answers.values + Array(repeating: 12345, count: kb.decisions.count)
-        slots.withUnsafeMutableBufferPointer { evaluator.evaluate($0) }
+        slots.withUnsafeMutableBufferPointer { v in answers.provided.withUnsafeBufferPointer { evaluator.evaluate(v, provided: $0) } }
         return Array(slots[kb.questions.count...])
     }
 
@@ -74,8 +74,12 @@ struct ChoiceEvaluatorTests {
     @Test func scoringInvariantsHold() throws {
         let kb = try Project.kb()
         let evaluator = Evaluator(kb: kb)
+        var suspensions = 0, secondStages = 0
         for answers in Self.randomAnswers(kb, count: 300, seed: 99) {
             let e = evaluator.evaluate(answers)
+            for q in kb.questions.indices where e.pinned[q] {
+                #expect(e.values[q] == kb.questions[q].defaultValue, "a question not asked takes its default")
+            }
             for r in e.decisions {
                 let d = kb.decisions[r.decision]
                 let context = "\(d.id) for \(answers.json(in: kb, all: true, pretty: false))"
@@ -84,13 +88,32 @@ struct ChoiceEvaluatorTests {
                     #expect(e.values[kb.slot(ofDecision: r.decision)] == Condition.null, "\(context)")
                     continue
                 }
-                // Points are the sum over the rules that fired, which are exactly those whose condition holds.
+                // First stage: every rule that does not add to refinements only fires exactly when it holds.
                 var sums = Array(repeating: 0.0, count: d.options.count)
                 var excluded = Array(repeating: false, count: d.options.count)
-                for i in kb.rulesByDecision[r.decision] where kb.rules[i].condition.evaluate(e.values) {
+                for i in kb.rulesByDecision[r.decision] where kb.rules[i].condition.evaluate(e.values) && !kb.refinesOnly[i] {
                     #expect(r.fired.contains(i), "\(kb.rules[i].id) holds but did not fire: \(context)")
                     for p in kb.rules[i].points { sums[p.option] += p.points }
-                    for o in kb.rules[i].excludes { excluded[o] = true }
+                    if r.suspended.contains(i) {
+                        suspensions += 1
+                        #expect(e.readsDefault(i, in: kb), "an exclusion not applied reads a defaulted answer: \(context)")
+                    } else {
+                        for o in kb.rules[i].excludes { excluded[o] = true }
+                    }
+                }
+                let bases = d.options.indices.filter { d.options[$0].refines == nil && !excluded[$0] }
+                let bestBase = bases.map { sums[$0] }.max()
+                let winner = bestBase.flatMap { m in bases.first { sums[$0] == m } }
+                // Second stage: refinement rules fire only for the base that won the first.
+                for i in kb.rulesByDecision[r.decision] where kb.refinesOnly[i] {
+                    let weighed = winner.map { w in kb.rules[i].points.contains { kb.baseOption[r.decision][$0.option] == w } } ?? false
+                    let fires = weighed && kb.rules[i].condition.evaluate(e.values)
+                    #expect(r.fired.contains(i) == fires, "\(kb.rules[i].id): \(context)")
+                    if fires {
+                        secondStages += 1
+                        for p in kb.rules[i].points { sums[p.option] += p.points }
+                        if !r.suspended.contains(i) { for o in kb.rules[i].excludes { excluded[o] = true } }
+                    }
                 }
                 #expect(r.scores == sums, "\(context)")
                 #expect(r.excludedBy.map { !$0.isEmpty } == excluded, "\(context)")
@@ -100,19 +123,26 @@ struct ChoiceEvaluatorTests {
                     continue
                 }
                 #expect(!excluded[choice], "excluded option chosen: \(context)")
+                // The choice has the best score of the options left; ties go to the first listed.
                 let best = open.map { r.scores[$0] }.max()!
                 #expect(choice == open.first { r.scores[$0] == best }, "not the first best option: \(context)")
+                #expect(d.options[choice].refines == nil || winner.map { d.optionIndex(d.options[choice].refines!) == $0 } == true)
+                var word: Confidence
                 if open.count == 1 {
-                    #expect(r.confidence == .onlyOption && r.margin == nil, "\(context)")
+                    #expect(r.margin == nil, "\(context)")
+                    word = .onlyOption
                 } else {
                     let runnerUp = try #require(r.runnerUp)
                     #expect(r.margin == r.scores[choice] - r.scores[runnerUp])
                     #expect(r.margin == best - open.filter { $0 != choice }.map { r.scores[$0] }.max()!, "\(context)")
                     let m = r.margin!
-                    let word: Confidence = m >= d.clearMargin ? .clear : m >= d.leaningMargin ? .leaning : .closeCall
-                    #expect(r.confidence == word, "\(context)")
+                    #expect(m >= 0, "the margin over the runner-up is never negative: \(context)")
+                    word = m >= d.clearMargin ? .clear : m >= d.leaningMargin ? .leaning : .closeCall
                 }
+                if r.restsOnDefaults && (word == .clear || word == .onlyOption) { word = .leaning }
+                #expect(r.confidence == word, "\(context)")
             }
         }
+        #expect(suspensions > 0 && secondStages > 0, "random answers reach both suspended exclusions and the second stage")
     }
 }

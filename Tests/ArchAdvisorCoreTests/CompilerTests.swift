@@ -61,7 +61,7 @@ struct CompilerTests {
     @Test func unknownOptionInExclude() {
         var mini = MiniRules()
         mini.rules = mini.rules.replacingOccurrences(of: "exclude: [mesh]", with: "exclude: [meshh]")
-        expectDiagnostic(mini.diagnostics(), file: "rules/rules/arch.yaml", line: 15, column: 15, "decision 'arch' has no option 'meshh'")
+        expectDiagnostic(mini.diagnostics(), file: "rules/rules/arch.yaml", line: 16, column: 15, "decision 'arch' has no option 'meshh'")
     }
 
     @Test func unknownSource() {

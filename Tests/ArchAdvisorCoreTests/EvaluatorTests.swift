@@ -51,7 +51,7 @@ struct EvaluatorTests {
 
     @Test func exclusionWinsOverPoints() throws {
         let kb = try kb(rule("mesh-loved", add: "mesh: 100, micro: 1") + rule("no-cluster", when: "not kubernetes", exclude: "mesh"))
-        let r = try evaluate(kb).decisions[0]
+        let r = try evaluate(kb, #"{"kubernetes": false}"#).decisions[0]
         #expect(r.scores == [0, 1, 100])
         #expect(r.excludedBy == [[], [], [1]])
         #expect(r.choice == 1)
@@ -60,6 +60,13 @@ struct EvaluatorTests {
         let withCluster = try evaluate(kb, #"{"kubernetes": true}"#).decisions[0]
         #expect(withCluster.choice == 2)
         #expect(withCluster.excludedBy == [[], [], []])
+        // Left at its default, kubernetes does not exclude: the exclusion would rest on a
+        // default alone. The choice then rests on that default, and says so.
+        let defaulted = try evaluate(kb).decisions[0]
+        #expect(defaulted.suspended == [1] && defaulted.excludedBy == [[], [], []])
+        #expect(defaulted.choice == 2 && defaulted.restsOnDefaults)
+        #expect(defaulted.flips.map(\.choice) == [1])
+        #expect(defaulted.confidence == .leaning, "a choice resting on a default is never clear")
     }
 
     @Test func tiesGoToTheOptionListedFirst() throws {
@@ -92,9 +99,11 @@ struct EvaluatorTests {
     @Test func onlyOptionLeftAndNoOptionLeft() throws {
         let kb = try kb(rule("no-micro", exclude: "micro") + rule("no-mesh", exclude: "mesh, micro")
             + rule("no-mono", when: "kubernetes", exclude: "mono") + rule("points", add: "micro: 9"))
-        let only = try evaluate(kb).decisions[0]
+        let only = try evaluate(kb, #"{"kubernetes": false}"#).decisions[0]
         #expect(only.choice == 0)
         #expect(only.confidence == .onlyOption)
+        // Unanswered, kubernetes could still rule the last option out: not "only option".
+        #expect(try evaluate(kb).decisions[0].confidence == .leaning)
         #expect(only.margin == nil && only.runnerUp == nil)
         #expect(only.excludedBy == [[], [0, 1], [1]])
         let none = try evaluate(kb, #"{"kubernetes": true}"#)

@@ -84,6 +84,7 @@ struct MiniRules {
             add: {micro: 5, mesh: 4}
             why: Big teams split.
             source: big-teams
+            calibration: a test threshold
           - id: mesh-needs-kubernetes
             when: not kubernetes
             exclude: [mesh]

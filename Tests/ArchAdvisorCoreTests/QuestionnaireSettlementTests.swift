@@ -45,6 +45,13 @@ import Testing
         return values
     }
 
+    /// What the questionnaire reports when it stops at `partial`: the open questions stay
+    /// unanswered, at their defaults (so exclusions resting on them are not applied).
+    static func stopOutcome(_ kb: KnowledgeBase, _ partial: PartialAnswers) -> [Int?] {
+        let values = kb.questions.indices.map { partial.known[$0] ? partial.values[$0] : kb.questions[$0].defaultValue }
+        return Evaluator(kb: kb).evaluate(AnswerSet(values: values, provided: partial.known)).decisions.map(\.choice)
+    }
+
     /// Random answers for every question.
     static func randomChoice(_ kb: KnowledgeBase, _ rng: inout SeededGenerator) -> [Int] {
         kb.questions.indices.map { q in
@@ -72,6 +79,9 @@ import Testing
             let bounds = search.bounds.settlements(partial)
             let result = search.check(partial)
             let relevant = search.bounds.relevantQuestions(partial)
+            if case .settled(let predicted) = result {
+                #expect(Self.stopOutcome(kb, partial) == predicted, "settled \(partial), but stopping there reports another outcome")
+            }
             for _ in 0..<100 {
                 let chosen = Self.randomChoice(kb, &rng)
                 let values = Self.complete(kb, partial, chosen)
@@ -131,10 +141,13 @@ import Testing
             let partial = Self.randomPartial(kb, known: 0.5, &rng)
             let outcomes = try #require(Self.outcomes(kb, partial))
             let result = search.check(partial)
+            if case .settled(let predicted) = result {
+                #expect(Self.stopOutcome(kb, partial) == predicted, "settled \(partial), but stopping there reports another outcome")
+            }
             if outcomes.count == 1 {
-                #expect(result == .settled(outcomes.first!))
+                #expect(result == .settled(outcomes.first!), "\(partial): \(outcomes)")
             } else {
-                #expect(result == .changeable)
+                #expect(result == .changeable, "\(partial): \(outcomes)")
             }
         }
     }

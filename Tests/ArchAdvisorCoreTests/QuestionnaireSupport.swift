@@ -135,16 +135,19 @@ enum QuestionnaireFixture {
             add: {big: 4}
             why: Many people.
             source: size-matters
+            calibration: a test threshold
           - id: many-nodes-go-big
             when: nodes >= 10
             add: {big: 4}
             why: Many nodes.
             source: size-matters
+            calibration: a test threshold
           - id: tiny-stays-small
             when: size < 3
             exclude: [big]
             why: Tiny.
             source: size-matters
+            calibration: a test threshold
         """
     static let toolRules = """
         decision: tool

@@ -77,7 +77,7 @@ struct RealRulesTests {
         let evaluator = Evaluator(kb: kb)
         let noCluster = evaluator.evaluate(try kb.answers(#"{"kubernetes": false, "service_count": 30, "team_size": 200, "team_count": 20, "platform_team": true, "mtls_required": true, "tracing_required": true, "traffic_policy_required": true}"#))
         #expect(!noCluster.decisions[arch].excludedBy[serviceMesh].isEmpty, "a mesh runs inside a Kubernetes cluster")
-        let pq = evaluator.evaluate(try kb.answers(#"{"kubernetes": true, "service_count": 30, "team_size": 200, "team_count": 20, "platform_team": true, "mtls_required": true, "tracing_required": true, "traffic_policy_required": true, "post_quantum_required": true, "traffic_control": "fine_grained"}"#))
+        let pq = evaluator.evaluate(try kb.answers(#"{"kubernetes": true, "service_count": 30, "team_size": 200, "team_count": 20, "product_stage": "growth", "domain_understanding": "well_understood", "scaling_profile": "very_different", "independent_deploys": true, "platform_team": true, "mtls_required": true, "tracing_required": true, "traffic_policy_required": true, "post_quantum_required": true, "traffic_control": "fine_grained"}"#))
         #expect(pq.choice("architecture", in: kb) == "service_mesh")
         #expect(!pq.decisions[mesh].excludedBy[istio].isEmpty, "post-quantum support rules Istio out")
         #expect(pq.choice("mesh", in: kb) == "linkerd")

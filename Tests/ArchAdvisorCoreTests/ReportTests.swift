@@ -11,39 +11,39 @@ struct ReportTests {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "not a JSON object: \(text.prefix(300))")
     }
 
-    @Test func counterfactualsReallyChangeTheChoice() throws {
+    @Test func whatWouldChangeTheChoiceComesFromChangingTheAnswers() throws {
         let kb = try Project.kb()
-        let explainer = Explainer(kb: kb)
+        let answers = try kb.answers(Self.services)
+        let explanation = Explainer(kb: kb).explain(answers)
         let evaluator = Evaluator(kb: kb)
-        let explanation = explainer.explain(try kb.answers(Self.services))
+        let whatIf = WhatIf(kb: kb)
         #expect(explanation.entries.count == kb.decisions.count)
         var total = 0
         for entry in explanation.entries {
             let r = entry.result
             #expect(r == explanation.evaluation.decisions[r.decision])
-            if !r.applies { #expect(entry.counterfactuals.isEmpty) }
-            for c in entry.counterfactuals {
+            if !r.applies { #expect(entry.changes.isEmpty) }
+            // The same changes whatif reports, and each really gives its `to`.
+            #expect(entry.changes == whatIf.changes(for: answers, decision: r.decision))
+            for c in entry.changes {
                 total += 1
-                #expect(!r.fired.contains(c.rule), "a counterfactual must be a rule that did not fire")
-                #expect(kb.rules[c.rule].decision == r.decision)
-                let alt = explanation.evaluation.values.withUnsafeBufferPointer {
-                    evaluator.evaluate(decision: r.decision, values: $0, extraRules: [c.rule])
-                }
-                #expect(alt.choice == c.wouldChoose && alt.choice != r.choice)
+                #expect(c.from == r.choice && c.to != r.choice)
+                #expect(evaluator.evaluate(whatIf.apply(c, to: answers)).decisions[r.decision].choice == c.to)
             }
         }
-        #expect(total > 0, "these answers sit close enough to a boundary for some rule to flip a decision")
+        #expect(total > 0, "these answers sit close enough to a boundary for some change to flip a decision")
     }
 
     @Test func explanationTextNamesRulesAndSources() throws {
         let kb = try Project.kb()
         let explainer = Explainer(kb: kb)
-        let text = explainer.render(explainer.explain(try kb.answers(Self.services)), input: "shop.json", style: Style(color: false))
+        let text = ExplainText(kb: kb, style: Style(color: false)).render(explainer.explain(try kb.answers(Self.services)), input: "shop.json")
         #expect(text.hasPrefix("shop.json\n"))
         let fired = explainer.explain(try kb.answers(Self.services)).entries[0].result.fired
         for i in fired {
             #expect(text.contains("    \(kb.rules[i].id): "), "\(kb.rules[i].id)")
             #expect(text.contains(kb.section(of: kb.rules[i].source)))
+            if let c = kb.rules[i].calibration { #expect(text.contains(c), "explain shows the calibration of \(kb.rules[i].id)") }
         }
         #expect(!text.contains("\u{1B}["))
     }

@@ -31,30 +31,54 @@ struct WhatIfTests {
         #expect(checked > kb.scenarios.count)
     }
 
-    @Test("integer thresholds are exact: one step short of the threshold keeps the choice")
+    @Test("integer thresholds are exact: the whole range gives `to`, one step short of it does not")
     func exactThresholds() throws {
         let kb = try Project.kb()
         let evaluator = Evaluator(kb: kb)
         let whatIf = WhatIf(kb: kb)
+        var ranges = 0
         for scenario in kb.scenarios {
             guard case .success(let answers) = AnswerReader(kb: kb).read(Array(scenario.answers.utf8)) else { continue }
             for change in whatIf.changes(for: answers) where change.set.count == 1 {
                 let (q, v) = change.set[0]
-                guard case .integer = kb.questions[q].kind else { continue }
+                guard case .integer = kb.questions[q].kind, let range = change.range else { continue }
                 let current = answers.values[q]
+                guard v != current else { continue }
+                func choice(at value: Int) -> Int? {
+                    var trial = answers
+                    trial.values[q] = value
+                    trial.provided[q] = true
+                    return evaluator.evaluate(trial).decisions[change.decision].choice
+                }
+                ranges += 1
+                #expect(range.contains(v))
+                for w in Set([range.lowerBound, range.upperBound, (range.lowerBound + range.upperBound) / 2]) {
+                    #expect(choice(at: w) == change.to, "\(scenario.name): \(kb.questions[q].id)=\(w) is in the range reported")
+                }
                 let shortOf = v > current ? v - 1 : v + 1
-                guard shortOf != current else { continue }
-                var trial = answers
-                trial.values[q] = shortOf
-                #expect(evaluator.evaluate(trial).decisions[change.decision].choice == change.from,
-                        "\(scenario.name): \(kb.questions[q].id)=\(shortOf) already changes \(kb.decisions[change.decision].id)")
-                if change.holdsBeyond {
-                    let far = v > current ? kb.questions[q].slotRange.upperBound : kb.questions[q].slotRange.lowerBound
-                    trial.values[q] = far
-                    #expect(evaluator.evaluate(trial).decisions[change.decision].choice == change.to)
+                if shortOf != current {
+                    #expect(choice(at: shortOf) != change.to, "\(scenario.name): \(kb.questions[q].id)=\(shortOf) already gives the change")
+                }
+                let beyond = v > current ? range.upperBound + 1 : range.lowerBound - 1
+                if kb.questions[q].slotRange.contains(beyond) {
+                    #expect(choice(at: beyond) != change.to, "\(scenario.name): the range of \(kb.questions[q].id) ends at \(v > current ? range.upperBound : range.lowerBound)")
                 }
             }
         }
+        #expect(ranges > 0)
+    }
+
+    @Test("each alternative gets its own change, and a change names the rules it makes fire")
+    func perAlternative() throws {
+        let kb = try Project.kb()
+        let answers = try kb.answers(#"{"team_size": 30, "team_count": 4, "scaling_profile": "very_different", "domain_understanding": "well_understood", "product_stage": "growth", "kubernetes": true, "platform_team": true, "service_count": 12}"#)
+        let changes = WhatIf(kb: kb).changes(for: answers, decision: 0)
+        // microservices now; both the monolith and the mesh are reachable.
+        #expect(Set(changes.compactMap(\.to)) == [0, 2])
+        // No single mesh need outweighs the decision rule: it takes two.
+        let toMesh = try #require(changes.first { $0.to == 2 })
+        #expect(toMesh.set.count == 2 && toMesh.minimal)
+        #expect(!toMesh.fires.isEmpty, "a change to the mesh makes a mesh rule fire")
     }
 
     @Test("a larger team flips the defaults-plus-services answer to microservices at a threshold")
@@ -66,7 +90,7 @@ struct WhatIfTests {
             return
         }
         let whatIf = WhatIf(kb: kb)
-        let text = whatIf.json(whatIf.changes(for: answers), answers: answers)
+        let text = WhatIfText(kb: kb).json(whatIf.changes(for: answers), answers: answers)
         #expect(text.hasPrefix("{\"changes\":["))
         #expect(text.contains("\"decision\":\"architecture\""))
     }

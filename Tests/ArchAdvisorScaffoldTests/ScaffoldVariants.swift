@@ -28,16 +28,16 @@ enum ScaffoldVariants {
 
         """
 
-    static let reasons = [
-        ScaffoldReason(
-            decision: "architecture", rule: "large-teams-favor-services",
-            why: "Large teams own services end-to-end instead of blocking each other in one codebase.",
-            source: "5.1 Microservices / Use when"),
-        ScaffoldReason(
-            decision: "aggregation", rule: "fanout-needs-aggregation",
-            why: "A client screen needs data from several services: one request instead of three.",
-            source: "5.3 Service Aggregation / Benefits"),
-    ]
+    /// A "why" section as archadvisor's report code writes it.
+    static let why = """
+        ### architecture: microservices
+
+        Confidence: clear (+9 over monolith).
+
+        Over monolith (the runner-up), these favour microservices:
+
+        - Large teams are a reason to use microservices. (rule `large-teams-favor-services`, +3; source: 5.1 Microservices / Use when)
+        """
 
     /// A request like the CLI builds, for one architecture.
     static func request(
@@ -56,7 +56,7 @@ enum ScaffoldVariants {
             syncProtocol: monolith ? nil : syncProtocol,
             messaging: monolith ? nil : messaging,
             aggregation: monolith ? nil : (aggregation ? "aggregation_layer" : "none"),
-            mesh: mesh, streaming: streaming, answersFile: answersFile, reasons: reasons,
+            mesh: mesh, streaming: streaming, answersFile: answersFile, why: why,
             decisionRecord: "---\nstatus: proposed\n---\n\n# Backend architecture: \(architecture)\n",
             diagram: "flowchart LR\n    client([Client]) --> gateway[API gateway]")
     }

@@ -85,7 +85,24 @@ public final class AnswerReader: @unchecked Sendable {
         } catch {
             problems.append(AnswerProblem(key: error.key, message: error.message(in: parser)))
         }
+        if problems.isEmpty && !kb.constraints.isEmpty {
+            for c in kb.constraints where !c.require.evaluate(UnsafeBufferPointer(values)) {
+                problems.append(AnswerReader.problem(c, values: UnsafeBufferPointer(values), provided: UnsafeBufferPointer(provided), kb: kb))
+            }
+        }
         return problems
+    }
+
+    /// The error line for a broken constraint: the keys it reads with their values (a
+    /// default marked as such), what must hold and why.
+    static func problem(_ c: AnswerConstraint, values: UnsafeBufferPointer<Int>, provided: UnsafeBufferPointer<Bool>, kb: KnowledgeBase) -> AnswerProblem {
+        let keys = c.require.slots.filter { $0 < kb.questions.count }.sorted()
+        let shown = keys.map { q in
+            "\(kb.questions[q].id) is \(kb.questions[q].displayValue(values[q]))" + (provided[q] ? "" : " (its default)")
+        }
+        let key = keys.last(where: { provided[$0] }) ?? keys.last
+        return AnswerProblem(key: key.map { kb.questions[$0].id },
+                             message: "impossible combination: \(shown.joined(separator: " and ")); expected \(c.requireText) (\(c.message))")
     }
 
     // MARK: - object

@@ -154,7 +154,7 @@ public final class BatchEvaluator {
         }
         summary.evaluated += 1
         if format == .csv && !watchChoices {
-            values.withUnsafeMutableBufferPointer { choiceEvaluator.evaluate($0) }
+            values.withUnsafeMutableBufferPointer { v in provided.withUnsafeBufferPointer { choiceEvaluator.evaluate(v, provided: $0) } }
             // Append to a local (moved out of the property and back): one exclusivity check
             // instead of one per append.
             var row: [UInt8] = []

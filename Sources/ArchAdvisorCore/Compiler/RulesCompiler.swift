@@ -9,7 +9,14 @@ public enum RulesCompiler {
     public struct Options: Sendable {
         /// A recommendation of the guidance that no rule cites is an error.
         public var requireCoverage = true
-        public init(requireCoverage: Bool = true) { self.requireCoverage = requireCoverage }
+        /// A rule that compares a number with a threshold must say where the threshold
+        /// comes from (`stated` or `calibration`). On by default with coverage: small rule
+        /// sets written for tests turn both off.
+        public var requireProvenance = true
+        public init(requireCoverage: Bool = true, requireProvenance: Bool? = nil) {
+            self.requireCoverage = requireCoverage
+            self.requireProvenance = requireProvenance ?? requireCoverage
+        }
     }
 
     /// Compiles the rules directory at `directory`. Paths in diagnostics are shown relative
@@ -31,9 +38,11 @@ public enum RulesCompiler {
 
         // Questions
         var questions: [Question] = []
+        var constraints: [AnswerConstraint] = []
         if let doc = files.questions.flatMap(document) {
             var r = NodeReader(doc: doc)
             questions = parseQuestions(&r)
+            constraints = parseConstraints(&r, questions: questions)
             diagnostics += r.diagnostics
         } else if files.questions == nil {
             diagnostics.append(Diagnostic(location: SourceLocation(file: files.root + "/questions.yaml", line: 1, column: 1), message: "missing file; the questions are required"))
@@ -72,7 +81,8 @@ public enum RulesCompiler {
         for file in files.ruleFiles {
             guard let doc = document(file) else { continue }
             var r = NodeReader(doc: doc)
-            rules += parseRules(&r, questions: questions, decisions: decisions, sourceIDs: sourceIDs, seen: &ruleIDs)
+            rules += parseRules(&r, questions: questions, decisions: decisions, sourceIDs: sourceIDs, seen: &ruleIDs,
+                                requireProvenance: options.requireProvenance)
             diagnostics += r.diagnostics
         }
 
@@ -87,7 +97,8 @@ public enum RulesCompiler {
 
         // Scenarios
         var scenarios: [Scenario] = []
-        let partial = KnowledgeBase(questions: questions, decisions: decisions, rules: rules, sources: sources, scenarios: [], templates: [], sourceHash: "")
+        let partial = KnowledgeBase(questions: questions, decisions: decisions, rules: rules, sources: sources, scenarios: [], templates: [],
+                                    sourceHash: "", constraints: constraints)
         var scenarioNames: Set<String> = []
         for file in files.scenarioFiles {
             guard let doc = document(file) else { continue }
@@ -98,7 +109,7 @@ public enum RulesCompiler {
 
         if !diagnostics.isEmpty { throw CompileError(diagnostics: diagnostics) }
         return KnowledgeBase(questions: questions, decisions: decisions, rules: rules, sources: sources,
-                             scenarios: scenarios, templates: files.templates, sourceHash: files.hash)
+                             scenarios: scenarios, templates: files.templates, sourceHash: files.hash, constraints: constraints)
     }
 
     /// snake_case: a-z first, then a-z, 0-9 and _.
@@ -116,7 +127,7 @@ public enum RulesCompiler {
     // MARK: questions
 
     static func parseQuestions(_ r: inout NodeReader) -> [Question] {
-        guard let top = r.mapping(r.doc.root, what: "questions.yaml", allowed: ["questions"]) else {
+        guard let top = r.mapping(r.doc.root, what: "questions.yaml", allowed: ["questions", "constraints"]) else {
             r.fail(r.doc.root, "expected a mapping with a 'questions' list")
             return []
         }
@@ -194,6 +205,27 @@ public enum RulesCompiler {
         return questions
     }
 
+    /// `constraints:` of questions.yaml: combinations of answers that cannot be true
+    /// together, each a condition over the questions that must hold.
+    static func parseConstraints(_ r: inout NodeReader, questions: [Question]) -> [AnswerConstraint] {
+        guard case .mapping(let top)? = r.doc.root, let list = top["constraints"] else { return [] }
+        let scope = KnowledgeBase.symbols(questions: questions, decisions: [], before: nil)
+        let checker = TypeChecker(symbols: scope.symbols, forbidden: scope.forbidden)
+        var out: [AnswerConstraint] = []
+        for item in r.sequence(list, what: "constraints") {
+            guard let fields = r.mapping(item, what: "a constraint", allowed: ["id", "require", "message"]) else { continue }
+            let f = Dictionary(fields.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+            guard let id = r.string(f["id"], what: "constraint id", in: item) else { continue }
+            if !isKebabCase(id) { r.fail(f["id"], "constraint id '\(id)' must be kebab-case (a-z, 0-9, -)") }
+            if out.contains(where: { $0.id == id }) { r.fail(f["id"], "constraint '\(id)' is defined twice"); continue }
+            guard f["require"] != nil else { r.fail(item, "constraint '\(id)' has no 'require' condition"); continue }
+            guard let condition = r.condition(f["require"], checker: checker, what: "constraint '\(id)'") else { continue }
+            let message = r.string(f["message"], what: "message of '\(id)'", in: item) ?? ""
+            out.append(AnswerConstraint(id: id, require: condition.0, requireText: condition.1, message: message))
+        }
+        return out
+    }
+
     static func checkQuestionSources(_ r: inout NodeReader, sourceIDs: Set<String>) {
         guard case .mapping(let top)? = r.doc.root, case .sequence(let list)? = top["questions"] else { return }
         for item in list {
@@ -255,7 +287,7 @@ public enum RulesCompiler {
             }
             var options: [Decision.Option] = []
             for o in r.sequence(f["options"], what: "options of '\(id)'") {
-                guard let of = r.mapping(o, what: "an option", allowed: ["value", "label", "description", "pros", "cons"]) else { continue }
+                guard let of = r.mapping(o, what: "an option", allowed: ["value", "label", "description", "pros", "cons", "refines"]) else { continue }
                 let d = Dictionary(of.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
                 guard let value = r.string(d["value"], what: "option value", in: o) else { continue }
                 if !isSnakeCase(value) { r.fail(d["value"], "option value '\(value)' must be snake_case") }
@@ -270,9 +302,18 @@ public enum RulesCompiler {
                         return id
                     }
                 }
+                var refines: String?
+                if let rn = d["refines"], let base = r.string(rn, what: "refines") {
+                    if let b = options.first(where: { $0.value == base }) {
+                        if b.refines != nil { r.fail(rn, "option '\(base)' refines another option itself; a refinement must refine a base option") }
+                        refines = base
+                    } else {
+                        r.fail(rn, "option '\(value)' refines '\(base)', which is not an option listed before it in '\(id)'")
+                    }
+                }
                 options.append(.init(value: value, label: d["label"].flatMap { r.string($0, what: "label") } ?? value,
                                      description: d["description"].flatMap { r.string($0, what: "description") } ?? "",
-                                     pros: sourceList("pros"), cons: sourceList("cons")))
+                                     pros: sourceList("pros"), cons: sourceList("cons"), refines: refines))
             }
             if options.count < 2 { r.fail(f["options"] ?? item, "decision '\(id)' needs at least two options"); continue }
             var clear = 6.0, leaning = 2.0
@@ -300,7 +341,8 @@ public enum RulesCompiler {
 
     // MARK: rules
 
-    static func parseRules(_ r: inout NodeReader, questions: [Question], decisions: [Decision], sourceIDs: Set<String>, seen: inout Set<String>) -> [Rule] {
+    static func parseRules(_ r: inout NodeReader, questions: [Question], decisions: [Decision], sourceIDs: Set<String>, seen: inout Set<String>,
+                           requireProvenance: Bool = true) -> [Rule] {
         guard let top = r.mapping(r.doc.root, what: "a rules file", allowed: ["decision", "rules"]) else { return [] }
         let t = Dictionary(top.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
         var fileDecision: Int?
@@ -314,7 +356,7 @@ public enum RulesCompiler {
         }
         var rules: [Rule] = []
         for item in r.sequence(t["rules"], what: "rules") {
-            let allowed = ["id", "decision", "when", "add", "exclude", "why", "source"]
+            let allowed = ["id", "decision", "when", "add", "exclude", "why", "source", "calibration", "stated"]
             guard let fields = r.mapping(item, what: "a rule", allowed: allowed) else { continue }
             let f = Dictionary(fields.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
             guard let id = r.string(f["id"], what: "rule id", in: item) else { continue }
@@ -351,6 +393,15 @@ public enum RulesCompiler {
                 excludes.append(o)
             }
             if points.isEmpty && excludes.isEmpty { r.fail(item, "rule '\(id)' neither adds points nor excludes an option") }
+            checkRefinements(&r, item: item, id: id, decision: decision, points: points, excludes: excludes)
+            let calibration = f["calibration"].flatMap { r.string($0, what: "calibration of '\(id)'") }
+            let stated = f["stated"].flatMap { r.string($0, what: "stated of '\(id)'") }
+            if calibration != nil && stated != nil {
+                r.fail(f["stated"], "rule '\(id)' has both 'calibration' (a threshold of archadvisor's) and 'stated' (a threshold the guidance states); give one")
+            }
+            if requireProvenance && calibration == nil && stated == nil && comparesInteger(condition.0, questions: questions) {
+                r.fail(f["when"], "rule '\(id)' compares a number with a threshold; say where it comes from: 'stated: <the guidance's words>' when the guidance states it, else 'calibration: <what archadvisor assumes>'")
+            }
             let why = r.string(f["why"], what: "why of '\(id)'", in: item) ?? ""
             guard let source = r.string(f["source"], what: "source of '\(id)'", in: item) else { continue }
             if !sourceIDs.contains(source) {
@@ -359,9 +410,57 @@ public enum RulesCompiler {
             }
             let line = item.mark?.line ?? 1
             rules.append(Rule(id: id, decision: d, condition: condition.0, conditionText: condition.1, points: points, excludes: excludes,
-                              why: why, source: source, location: "\(r.doc.storedFile):\(line)"))
+                              why: why, source: source, location: "\(r.doc.storedFile):\(line)", calibration: calibration, stated: stated))
         }
         return rules
+    }
+
+    /// A refinement shares its base's evidence: a rule that adds points to a base with
+    /// refinements adds the same to each of them, unless it adds to refinements only (then
+    /// it is weighed between a base and its refinements, and may exclude only
+    /// refinements); a rule that excludes a base excludes its refinements too.
+    static func checkRefinements(_ r: inout NodeReader, item: Node, id: String, decision: Decision,
+                                 points: [(option: Int, points: Double)], excludes: [Int]) {
+        let base = decision.options.map { o in o.refines.flatMap { decision.optionIndex($0) } }
+        let refinesOnly = !points.isEmpty && points.allSatisfy { base[$0.option] != nil }
+        for b in decision.options.indices where base[b] == nil {
+            let refinements = decision.options.indices.filter { base[$0] == b }
+            guard !refinements.isEmpty else { continue }
+            if excludes.contains(b) {
+                for x in refinements where !excludes.contains(x) {
+                    r.fail(item, "rule '\(id)' excludes '\(decision.options[b].value)' but not '\(decision.options[x].value)', which refines it; exclude both")
+                }
+            }
+            if !refinesOnly, let p = points.first(where: { $0.option == b })?.points {
+                for x in refinements where points.first(where: { $0.option == x })?.points != p {
+                    r.fail(item, "rule '\(id)' adds \(p) to '\(decision.options[b].value)' but not the same to '\(decision.options[x].value)', which refines it; a refinement shares its base's evidence (add to refinements only to weigh them against their base)")
+                }
+            }
+            if !refinesOnly {
+                for x in refinements where points.contains(where: { $0.option == x }) && !points.contains(where: { $0.option == b }) {
+                    r.fail(item, "rule '\(id)' adds to '\(decision.options[x].value)' and to other base options but not to its base '\(decision.options[b].value)'; add to refinements only, or the same to the base")
+                }
+            }
+        }
+        if refinesOnly {
+            for x in excludes where base[x] == nil {
+                r.fail(item, "rule '\(id)' adds to refinements only, so it is weighed only between a base and its refinements; it cannot exclude the base option '\(decision.options[x].value)'")
+            }
+        }
+    }
+
+    /// Whether a condition compares an integer question with a constant.
+    static func comparesInteger(_ c: Condition, questions: [Question]) -> Bool {
+        func isInteger(_ slot: Int) -> Bool {
+            guard slot < questions.count, case .integer = questions[slot].kind else { return false }
+            return true
+        }
+        switch c {
+        case .constant, .compareSlots: return false
+        case .compare(let s, _, _), .member(let s, _, _): return isInteger(s)
+        case .not(let x): return comparesInteger(x, questions: questions)
+        case .and(let a, let b), .or(let a, let b): return comparesInteger(a, questions: questions) || comparesInteger(b, questions: questions)
+        }
     }
 
     // MARK: scenarios

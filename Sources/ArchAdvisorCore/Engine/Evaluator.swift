@@ -1,77 +1,143 @@
-/// Scores every decision for an answer set: sums the points of the rules that fire,
-/// applies exclusions, picks the best remaining option (ties go to the option listed
-/// first), and says how clear the choice is.
+/// Scores every decision for an answer set: pins the answers the questionnaire would not
+/// ask to their defaults, sums the points of the rules that fire, applies exclusions
+/// (except those resting on defaults alone), picks through ``Scoring`` and says how clear
+/// the choice is and whether it rests on defaulted answers.
 public struct Evaluator: Sendable {
     public let kb: KnowledgeBase
+    /// Per decision: the option each option refines, or -1.
+    let bases: [[Int]]
 
-    public init(kb: KnowledgeBase) { self.kb = kb }
+    public init(kb: KnowledgeBase) {
+        self.kb = kb
+        bases = kb.baseOption.map { $0.map { $0 ?? -1 } }
+    }
 
-    /// Evaluates with every detail (rules that fired, exclusions, margins).
+    /// Evaluates with every detail (rules that fired, exclusions, margins, defaults).
     public func evaluate(_ answers: AnswerSet) -> Evaluation {
+        var evaluation = evaluateChoices(answers)
+        markDefaults(&evaluation)
+        return evaluation
+    }
+
+    /// ``evaluate(_:)`` without asking whether the choices rest on defaults.
+    func evaluateChoices(_ answers: AnswerSet) -> Evaluation {
         var values = answers.values + Array(repeating: Condition.null, count: kb.decisions.count)
+        var pinned = Array(repeating: false, count: kb.questions.count)
+        values.withUnsafeMutableBufferPointer { v in
+            answers.provided.withUnsafeBufferPointer { p in
+                pinned.withUnsafeMutableBufferPointer { Scoring.pinUnasked(kb, values: v, provided: p, pinned: $0) }
+            }
+        }
+        let free = kb.questions.indices.map { !answers.provided[$0] && !pinned[$0] }
         var results: [DecisionResult] = []
         results.reserveCapacity(kb.decisions.count)
         for d in kb.decisions.indices {
-            let result = values.withUnsafeBufferPointer { evaluate(decision: d, values: $0, extraRules: []) }
-            if let c = result.choice { values[kb.slot(ofDecision: d)] = c }
+            let result = values.withUnsafeMutableBufferPointer { evaluate(decision: d, values: $0, free: free) }
+            values[kb.slot(ofDecision: d)] = result.choice ?? Condition.null
             results.append(result)
         }
-        return Evaluation(answers: answers, decisions: results, values: values)
+        var e = Evaluation(answers: answers, decisions: results, values: values)
+        e.pinned = pinned
+        return e
     }
 
-    /// Scores decision `d` over `values` (earlier decisions already set). `extraRules` are
-    /// treated as if they had fired too (used by explain's counterfactuals).
-    public func evaluate(decision d: Int, values: UnsafeBufferPointer<Int>, extraRules: [Int]) -> DecisionResult {
+    /// Sets `restsOnDefaults` and `flips`: for each answer left at its default, whether
+    /// answering it (with any value, the default included) changes a choice; and caps the
+    /// confidence of a choice that rests on defaults.
+    func markDefaults(_ e: inout Evaluation) {
+        let free = kb.questions.indices.filter { !e.answers.provided[$0] && !e.pinned[$0] }
+        guard !free.isEmpty else { return }
+        let choices = ChoiceEvaluator(kb: kb)
+        var values = e.answers.values + Array(repeating: Condition.null, count: kb.decisions.count)
+        var provided = e.answers.provided
+        for q in free {
+            for v in kb.representatives(of: q) {
+                values[q] = v
+                provided[q] = true
+                values.withUnsafeMutableBufferPointer { vals in
+                    provided.withUnsafeBufferPointer { choices.evaluate(vals, provided: $0) }
+                }
+                for d in kb.decisions.indices where e.decisions[d].choice != nil {
+                    let c = values[kb.slot(ofDecision: d)]
+                    let now: Int? = c == Condition.null ? nil : c
+                    if now != e.decisions[d].choice && !e.decisions[d].flips.contains(where: { $0.question == q }) {
+                        e.decisions[d].flips.append((q, v, now))
+                    }
+                }
+            }
+            values[q] = e.answers.values[q]
+            provided[q] = false
+        }
+        for d in kb.decisions.indices where !e.decisions[d].flips.isEmpty {
+            e.decisions[d].restsOnDefaults = true
+            let r = e.decisions[d]
+            e.decisions[d].confidence = Scoring.confidence(margin: r.margin, hasChoice: r.choice != nil,
+                                                           decision: kb.decisions[d], restsOnDefaults: true)
+        }
+    }
+
+    /// Scores decision `d` over `values` (earlier decisions already set; unasked answers
+    /// pinned). `free[q]` says whether question `q` was left at its default and could
+    /// still be answered.
+    public func evaluate(decision d: Int, values: UnsafeMutableBufferPointer<Int>, free: [Bool]) -> DecisionResult {
         let decision = kb.decisions[d]
         let n = decision.options.count
         var result = DecisionResult(decision: d, applies: false, choice: nil, scores: Array(repeating: 0, count: n),
                                     excludedBy: Array(repeating: [], count: n), fired: [], margin: nil, confidence: nil, runnerUp: nil)
-        guard decision.appliesWhen.evaluate(values) else { return result }
+        guard decision.appliesWhen.evaluate(UnsafeBufferPointer(values)) else { return result }
         result.applies = true
-        for r in kb.rulesByDecision[d] {
+        let base = bases[d]
+        func fire(_ r: Int) {
             let rule = kb.rules[r]
-            guard rule.condition.evaluate(values) || extraRules.contains(r) else { continue }
+            guard rule.condition.evaluate(UnsafeBufferPointer(values)) else { return }
             result.fired.append(r)
             for (o, p) in rule.points { result.scores[o] += p }
-            for o in rule.excludes { result.excludedBy[o].append(r) }
-        }
-        let (choice, runnerUp) = Evaluator.pick(scores: result.scores, excluded: result.excludedBy.map { !$0.isEmpty })
-        result.choice = choice
-        result.runnerUp = runnerUp
-        if let choice {
-            if let runnerUp {
-                let margin = result.scores[choice] - result.scores[runnerUp]
-                result.margin = margin
-                result.confidence = margin >= decision.clearMargin ? .clear : margin >= decision.leaningMargin ? .leaning : .closeCall
+            guard !rule.excludes.isEmpty else { return }
+            let onDefaults = Scoring.restsOnDefaults(reads: kb.reads[r], free: { free[$0] }, values: values,
+                                                     representatives: kb.representatives(of:),
+                                                     holds: { rule.condition.evaluate(UnsafeBufferPointer($0)) })
+            if onDefaults {
+                result.suspended.append(r)
             } else {
-                result.confidence = .onlyOption
+                for o in rule.excludes { result.excludedBy[o].append(r) }
             }
-        } else {
+        }
+        for r in kb.rulesByDecision[d] where !kb.refinesOnly[r] { fire(r) }
+        var excluded = result.excludedBy.map { !$0.isEmpty }
+        let winner = result.scores.withUnsafeBufferPointer { s in
+            excluded.withUnsafeBufferPointer { x in base.withUnsafeBufferPointer { Scoring.baseWinner(scores: s, excluded: x, base: $0) } }
+        }
+        guard let winner else {
             result.confidence = Confidence.none
+            return result
         }
-        return result
-    }
-
-    /// The best and second-best options that are not excluded; ties go to the lower index.
-    @inline(__always)
-    static func pick(scores: [Double], excluded: [Bool]) -> (Int?, Int?) {
-        var best: Int?
-        var second: Int?
-        for o in scores.indices where !excluded[o] {
-            if best == nil || scores[o] > scores[best!] {
-                second = best
-                best = o
-            } else if second == nil || scores[o] > scores[second!] {
-                second = o
+        var choice = winner
+        if base.withUnsafeBufferPointer({ Scoring.hasRefinements(winner, base: $0) }) {
+            for r in kb.rulesByDecision[d] where kb.refinesOnly[r]
+                && Scoring.weighsRefinementOf(winner, points: kb.rules[r].points, base: kb.baseOption[d]) {
+                fire(r)
+            }
+            // Fired rules keep rule order, so explanations read in the order rules are written.
+            result.fired.sort()
+            excluded = result.excludedBy.map { !$0.isEmpty }
+            choice = result.scores.withUnsafeBufferPointer { s in
+                excluded.withUnsafeBufferPointer { x in base.withUnsafeBufferPointer { Scoring.refine(winner, scores: s, excluded: x, base: $0) } }
             }
         }
-        return (best, second)
+        result.choice = choice
+        result.runnerUp = result.scores.withUnsafeBufferPointer { s in excluded.withUnsafeBufferPointer { Scoring.runnerUp(choice, scores: s, excluded: $0) } }
+        if let runnerUp = result.runnerUp { result.margin = result.scores[choice] - result.scores[runnerUp] }
+        result.confidence = Scoring.confidence(margin: result.margin, hasChoice: true, decision: decision, restsOnDefaults: false)
+        return result
     }
 }
 
-/// The batch fast path: choices only. Per answer set it allocates nothing, touches no
-/// reference count and takes no exclusivity check: every condition is flattened at init
-/// into one buffer of plain nodes, and the rules' effects into flat buffers.
+/// The batch fast path: choices only, with the same semantics as ``Evaluator`` (the same
+/// pinning of unasked answers, exclusions resting on defaults not applied, and the same
+/// ``Scoring`` picks). Per answer set with every answer given it allocates nothing:
+/// every condition is flattened at init into one buffer of plain nodes, and the rules'
+/// effects into flat buffers. Its buffers are written only at init; scratch space lives on
+/// the stack of each call, so one instance may serve several threads.
 public final class ChoiceEvaluator: @unchecked Sendable {
     /// One node of a flattened condition, in prefix order. `size` counts the nodes of its
     /// subtree (itself included), so `and`/`or` find their right operand at `i + 1 + size(i + 1)`.
@@ -89,40 +155,72 @@ public final class ChoiceEvaluator: @unchecked Sendable {
         var size = 1
     }
 
+    private let kb: KnowledgeBase
     private let questionCount: Int
     private let decisionCount: Int
+    private let maxOptions: Int
     private let nodes: UnsafeMutableBufferPointer<Node>
     private let sets: UnsafeMutableBufferPointer<Int>
-    /// Per decision: root node of `applies_when`, option count, first rule (and one past the last).
+    /// Per question: root node of `ask_when` (-1 when it is always true), and the default.
+    private let askRoot: UnsafeMutableBufferPointer<Int>
+    private let defaults: UnsafeMutableBufferPointer<Int>
+    /// Per question: first entry in `askReadSlots` (and one past the last): what `ask_when` reads.
+    private let askReadStart: UnsafeMutableBufferPointer<Int>
+    private let askReadSlots: UnsafeMutableBufferPointer<Int>
+    /// Per decision: root node of `applies_when`, option count, first rule (and one past the last),
+    /// first entry in `bases`.
     private let appliesRoot: UnsafeMutableBufferPointer<Int>
     private let optionCount: UnsafeMutableBufferPointer<Int>
     private let ruleStart: UnsafeMutableBufferPointer<Int>
-    /// Per rule (in decision order): root node, first effect (and one past the last).
+    private let baseStart: UnsafeMutableBufferPointer<Int>
+    /// Per option of every decision: the option it refines, or -1.
+    private let bases: UnsafeMutableBufferPointer<Int>
+    /// Per rule (in decision order): root node, first effect (and one past the last), the
+    /// rule's index in the knowledge base, whether it adds to refinements only, first read.
     private let ruleRoot: UnsafeMutableBufferPointer<Int>
     private let effectStart: UnsafeMutableBufferPointer<Int>
+    private let ruleIndex: UnsafeMutableBufferPointer<Int>
+    private let ruleRefinesOnly: UnsafeMutableBufferPointer<Bool>
+    private let readStart: UnsafeMutableBufferPointer<Int>
+    private let readSlots: UnsafeMutableBufferPointer<Int>
     /// Per effect: the option, and points to add, or an exclusion.
     private let effectOption: UnsafeMutableBufferPointer<Int>
     private let effectPoints: UnsafeMutableBufferPointer<Double>
     private let effectExcludes: UnsafeMutableBufferPointer<Bool>
-    /// Scratch, one per option.
-    private let scores: UnsafeMutableBufferPointer<Double>
-    private let excluded: UnsafeMutableBufferPointer<Bool>
 
     public init(kb: KnowledgeBase) {
+        self.kb = kb
         questionCount = kb.questions.count
         decisionCount = kb.decisions.count
         var nodes: [Node] = []
         var sets: [Int] = []
-        var appliesRoot: [Int] = [], optionCount: [Int] = [], ruleStart: [Int] = []
-        var ruleRoot: [Int] = [], effectStart: [Int] = []
+        var askRoot: [Int] = [], defaults: [Int] = [], askReadStart: [Int] = [], askReadSlots: [Int] = []
+        var appliesRoot: [Int] = [], optionCount: [Int] = [], ruleStart: [Int] = [], baseStart: [Int] = [], bases: [Int] = []
+        var ruleRoot: [Int] = [], effectStart: [Int] = [], ruleIndex: [Int] = [], refinesOnly: [Bool] = []
+        var readStart: [Int] = [], readSlots: [Int] = []
         var effectOption: [Int] = [], effectPoints: [Double] = [], effectExcludes: [Bool] = []
+        for q in kb.questions {
+            if case .constant(true) = q.askWhen { askRoot.append(-1) } else { askRoot.append(ChoiceEvaluator.flatten(q.askWhen, &nodes, &sets)) }
+            defaults.append(q.defaultValue)
+        }
+        for q in kb.questions.indices {
+            askReadStart.append(askReadSlots.count)
+            askReadSlots += kb.askReads[q]
+        }
+        askReadStart.append(askReadSlots.count)
         for (d, decision) in kb.decisions.enumerated() {
             appliesRoot.append(ChoiceEvaluator.flatten(decision.appliesWhen, &nodes, &sets))
             optionCount.append(decision.options.count)
             ruleStart.append(ruleRoot.count)
+            baseStart.append(bases.count)
+            bases += kb.baseOption[d].map { $0 ?? -1 }
             for r in kb.rulesByDecision[d] {
                 let rule = kb.rules[r]
                 ruleRoot.append(ChoiceEvaluator.flatten(rule.condition, &nodes, &sets))
+                ruleIndex.append(r)
+                refinesOnly.append(kb.refinesOnly[r])
+                readStart.append(readSlots.count)
+                readSlots += kb.reads[r]
                 effectStart.append(effectOption.count)
                 // Same order as Evaluator: points first (so sums round alike), then exclusions.
                 for (o, p) in rule.points { effectOption.append(o); effectPoints.append(p); effectExcludes.append(false) }
@@ -131,6 +229,7 @@ public final class ChoiceEvaluator: @unchecked Sendable {
         }
         ruleStart.append(ruleRoot.count)
         effectStart.append(effectOption.count)
+        readStart.append(readSlots.count)
         func copy<T>(_ a: [T]) -> UnsafeMutableBufferPointer<T> {
             let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(a.count, 1))
             _ = b.initialize(from: a)
@@ -138,26 +237,38 @@ public final class ChoiceEvaluator: @unchecked Sendable {
         }
         self.nodes = copy(nodes)
         self.sets = copy(sets)
+        self.askRoot = copy(askRoot)
+        self.defaults = copy(defaults)
+        self.askReadStart = copy(askReadStart)
+        self.askReadSlots = copy(askReadSlots)
         self.appliesRoot = copy(appliesRoot)
         self.optionCount = copy(optionCount)
         self.ruleStart = copy(ruleStart)
+        self.baseStart = copy(baseStart)
+        self.bases = copy(bases)
         self.ruleRoot = copy(ruleRoot)
         self.effectStart = copy(effectStart)
+        self.ruleIndex = copy(ruleIndex)
+        self.ruleRefinesOnly = copy(refinesOnly)
+        self.readStart = copy(readStart)
+        self.readSlots = copy(readSlots)
         self.effectOption = copy(effectOption)
         self.effectPoints = copy(effectPoints)
         self.effectExcludes = copy(effectExcludes)
-        let maxOptions = optionCount.max() ?? 0
-        scores = copy(Array(repeating: 0, count: maxOptions))
-        excluded = copy(Array(repeating: false, count: maxOptions))
+        maxOptions = max(optionCount.max() ?? 1, 1)
     }
 
     deinit {
         for b in [UnsafeMutableRawPointer(nodes.baseAddress), UnsafeMutableRawPointer(sets.baseAddress),
+                  UnsafeMutableRawPointer(askRoot.baseAddress), UnsafeMutableRawPointer(defaults.baseAddress),
+                  UnsafeMutableRawPointer(askReadStart.baseAddress), UnsafeMutableRawPointer(askReadSlots.baseAddress),
                   UnsafeMutableRawPointer(appliesRoot.baseAddress), UnsafeMutableRawPointer(optionCount.baseAddress),
-                  UnsafeMutableRawPointer(ruleStart.baseAddress), UnsafeMutableRawPointer(ruleRoot.baseAddress),
-                  UnsafeMutableRawPointer(effectStart.baseAddress), UnsafeMutableRawPointer(effectOption.baseAddress),
-                  UnsafeMutableRawPointer(effectPoints.baseAddress), UnsafeMutableRawPointer(effectExcludes.baseAddress),
-                  UnsafeMutableRawPointer(scores.baseAddress), UnsafeMutableRawPointer(excluded.baseAddress)] {
+                  UnsafeMutableRawPointer(ruleStart.baseAddress), UnsafeMutableRawPointer(baseStart.baseAddress),
+                  UnsafeMutableRawPointer(bases.baseAddress), UnsafeMutableRawPointer(ruleRoot.baseAddress),
+                  UnsafeMutableRawPointer(effectStart.baseAddress), UnsafeMutableRawPointer(ruleIndex.baseAddress),
+                  UnsafeMutableRawPointer(ruleRefinesOnly.baseAddress), UnsafeMutableRawPointer(readStart.baseAddress),
+                  UnsafeMutableRawPointer(readSlots.baseAddress), UnsafeMutableRawPointer(effectOption.baseAddress),
+                  UnsafeMutableRawPointer(effectPoints.baseAddress), UnsafeMutableRawPointer(effectExcludes.baseAddress)] {
             b?.deallocate()
         }
     }
@@ -218,25 +329,93 @@ public final class ChoiceEvaluator: @unchecked Sendable {
     }
 
     /// Fills the decision slots of `values` (which holds the answers in its question slots)
-    /// with each decision's choice index, or ``Condition/null``.
+    /// with each decision's choice index, or ``Condition/null``; answers the questionnaire
+    /// would not ask are set to their defaults. `provided[q]` says whether question `q`
+    /// was answered rather than defaulted.
+    public func evaluate(_ values: UnsafeMutableBufferPointer<Int>, provided: UnsafeBufferPointer<Bool>) {
+        withUnsafeTemporaryAllocation(of: Bool.self, capacity: questionCount + maxOptions) { scratch in
+            let pinned = UnsafeMutableBufferPointer(rebasing: scratch[0..<questionCount])
+            let excluded = UnsafeMutableBufferPointer(rebasing: scratch[questionCount...])
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: maxOptions) { scores in
+                evaluate(values, provided: provided, pinned: pinned, scores: scores, excluded: excluded)
+            }
+        }
+    }
+
+    /// Every answer given (what-if trials, the batch with complete answer sets).
     public func evaluate(_ values: UnsafeMutableBufferPointer<Int>) {
-        let readOnly = UnsafeBufferPointer(values)
+        withUnsafeTemporaryAllocation(of: Bool.self, capacity: questionCount) { p in
+            p.initialize(repeating: true)
+            evaluate(values, provided: UnsafeBufferPointer(p))
+        }
+    }
+
+    private func evaluate(_ values: UnsafeMutableBufferPointer<Int>, provided: UnsafeBufferPointer<Bool>,
+                          pinned: UnsafeMutableBufferPointer<Bool>, scores: UnsafeMutableBufferPointer<Double>,
+                          excluded: UnsafeMutableBufferPointer<Bool>) {
+        for q in 0..<questionCount {
+            pinned[q] = false
+            let root = askRoot[q]
+            guard root >= 0 else { continue }
+            var allKnown = true
+            for r in askReadStart[q]..<askReadStart[q + 1] where !provided[askReadSlots[r]] && !pinned[askReadSlots[r]] { allKnown = false; break }
+            let fails = allKnown ? !holds(root, UnsafeBufferPointer(values))
+                : Scoring.askSurelyFails(q, kb, values: UnsafeBufferPointer(values), provided: provided, pinned: UnsafeBufferPointer(pinned))
+            if fails {
+                values[q] = defaults[q]
+                pinned[q] = true
+            }
+        }
         for d in 0..<decisionCount {
             let slot = questionCount + d
             values[slot] = Condition.null
-            guard holds(appliesRoot[d], readOnly) else { continue }
+            guard holds(appliesRoot[d], UnsafeBufferPointer(values)) else { continue }
             let n = optionCount[d]
             for o in 0..<n { scores[o] = 0; excluded[o] = false }
-            for r in ruleStart[d]..<ruleStart[d + 1] where holds(ruleRoot[r], readOnly) {
-                for e in effectStart[r]..<effectStart[r + 1] {
-                    if effectExcludes[e] { excluded[effectOption[e]] = true } else { scores[effectOption[e]] += effectPoints[e] }
+            let base = UnsafeBufferPointer(rebasing: bases[baseStart[d]..<(baseStart[d] + n)])
+            let s = UnsafeBufferPointer(rebasing: scores[0..<n])
+            let x = UnsafeBufferPointer(rebasing: excluded[0..<n])
+            for r in ruleStart[d]..<ruleStart[d + 1] where !ruleRefinesOnly[r] {
+                apply(r, values, provided: provided, pinned: pinned, scores: scores, excluded: excluded)
+            }
+            guard let winner = Scoring.baseWinner(scores: s, excluded: x, base: base) else { continue }
+            var choice = winner
+            if Scoring.hasRefinements(winner, base: base) {
+                for r in ruleStart[d]..<ruleStart[d + 1] where ruleRefinesOnly[r] {
+                    var weighed = false
+                    for e in effectStart[r]..<effectStart[r + 1] where !effectExcludes[e] && base[effectOption[e]] == winner { weighed = true; break }
+                    if weighed { apply(r, values, provided: provided, pinned: pinned, scores: scores, excluded: excluded) }
                 }
+                choice = Scoring.refine(winner, scores: s, excluded: x, base: base)
             }
-            var best = -1
-            for o in 0..<n where !excluded[o] {
-                if best < 0 || scores[o] > scores[best] { best = o }
+            values[slot] = choice
+        }
+    }
+
+    @inline(__always)
+    private func apply(_ r: Int, _ values: UnsafeMutableBufferPointer<Int>, provided: UnsafeBufferPointer<Bool>,
+                       pinned: UnsafeMutableBufferPointer<Bool>, scores: UnsafeMutableBufferPointer<Double>,
+                       excluded: UnsafeMutableBufferPointer<Bool>) {
+        guard holds(ruleRoot[r], UnsafeBufferPointer(values)) else { return }
+        var checked = false
+        var onDefaults = false
+        for e in effectStart[r]..<effectStart[r + 1] {
+            if effectExcludes[e] {
+                if !checked {
+                    checked = true
+                    var anyFree = false
+                    for k in readStart[r]..<readStart[r + 1] where !provided[readSlots[k]] && !pinned[readSlots[k]] { anyFree = true; break }
+                    if anyFree {
+                        let root = ruleRoot[r]
+                        onDefaults = Scoring.restsOnDefaults(reads: kb.reads[ruleIndex[r]], free: { !provided[$0] && !pinned[$0] }, values: values,
+                                                             representatives: kb.representatives(of:),
+                                                             holds: { self.holds(root, UnsafeBufferPointer($0)) })
+                    }
+                }
+                if !onDefaults { excluded[effectOption[e]] = true }
+            } else {
+                scores[effectOption[e]] += effectPoints[e]
             }
-            values[slot] = best < 0 ? Condition.null : best
         }
     }
 }

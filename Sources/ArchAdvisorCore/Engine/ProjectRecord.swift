@@ -11,9 +11,13 @@ public struct ProjectRecord: Sendable, Equatable {
     /// Decision id -> choice (nil: does not apply), in decision order.
     public var decisions: [(id: String, choice: String?)]
     public var knowledgeBase: String
+    /// The answers the stored decisions were made from (`decided_with`), kept apart from
+    /// `answers`, which the team edits, so `recheck` can name what changed. Nil in records
+    /// written before it was kept.
+    public var decidedWithJSON: String?
 
     public static func == (a: ProjectRecord, b: ProjectRecord) -> Bool {
-        a.answersJSON == b.answersJSON && a.knowledgeBase == b.knowledgeBase
+        a.answersJSON == b.answersJSON && a.knowledgeBase == b.knowledgeBase && a.decidedWithJSON == b.decidedWithJSON
             && a.decisions.map(\.id) == b.decisions.map(\.id) && a.decisions.map(\.choice) == b.decisions.map(\.choice)
     }
 
@@ -21,23 +25,26 @@ public struct ProjectRecord: Sendable, Equatable {
         answersJSON = evaluation.answers.json(in: kb)
         decisions = kb.decisions.map { ($0.id, evaluation.choice($0.id, in: kb)) }
         knowledgeBase = kb.sourceHash
+        decidedWithJSON = answersJSON
     }
 
-    init(answersJSON: String, decisions: [(id: String, choice: String?)], knowledgeBase: String) {
+    init(answersJSON: String, decisions: [(id: String, choice: String?)], knowledgeBase: String, decidedWithJSON: String? = nil) {
         self.answersJSON = answersJSON
         self.decisions = decisions
         self.knowledgeBase = knowledgeBase
+        self.decidedWithJSON = decidedWithJSON
     }
 
     /// The file's text. Answers are edited by hand when the team or system changes.
     public var fileText: String {
-        let answers = answersJSON.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n  ")
+        let indent = { (json: String) in json.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n  ") }
+        let decided = decidedWithJSON.map { ",\n  \"decided_with\": " + indent($0) } ?? ""
         return """
         {
-          "answers": \(answers),
+          "answers": \(indent(answersJSON)),
           "decisions": {\(decisions.map { "\n    \(JSONText.quoted($0.id)): \($0.choice.map(JSONText.quoted) ?? "null")" }.joined(separator: ","))
           },
-          "knowledge_base": \(JSONText.quoted(knowledgeBase))
+          "knowledge_base": \(JSONText.quoted(knowledgeBase))\(decided)
         }
 
         """
@@ -66,7 +73,15 @@ public struct ProjectRecord: Sendable, Equatable {
                 return .failure(RecordError(key: "decisions.\(k)", message: "expected a choice (a string) or null"))
             }
         }
-        return .success(ProjectRecord(answersJSON: String(decoding: answersData, as: UTF8.self), decisions: list, knowledgeBase: hash))
+        var decided: String?
+        if let d = top["decided_with"] {
+            guard let object = d as? [String: Any], let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
+                return .failure(RecordError(key: "decided_with", message: "expected the object of answers the decisions were made from"))
+            }
+            decided = String(decoding: data, as: UTF8.self)
+        }
+        return .success(ProjectRecord(answersJSON: String(decoding: answersData, as: UTF8.self), decisions: list, knowledgeBase: hash,
+                                      decidedWithJSON: decided))
     }
 
     public struct RecordError: Error, Sendable {

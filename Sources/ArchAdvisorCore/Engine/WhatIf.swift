@@ -1,11 +1,14 @@
-/// The smallest answer changes that would change a decision.
+/// The smallest answer changes that would change a decision, for each option it could
+/// change to.
 ///
 /// Outcomes are piecewise constant in every integer answer: they can only change where a
-/// condition compares that answer with a constant. So the candidate values of an integer
-/// question are each such constant and its neighbours (plus the ends of its range), and
-/// the nearest candidate in each direction that changes the decision is the exact
-/// threshold. Booleans and choices try every other value. One answer is tried first; only
-/// when no single change works are pairs tried.
+/// condition compares that answer with a constant (``KnowledgeBase/cuts``). So the
+/// candidate values of an integer question are the ends of those classes, and the nearest
+/// candidate in each direction that gives an option is the exact threshold; the classes
+/// after it that give the same option make the range reported. Booleans and choices try
+/// every other value. For each alternative, one answer is tried first, then pairs; only
+/// when neither works is a change built one answer at a time (then marked not minimal).
+/// An answer changed is an answer given, so a default it replaces no longer counts as one.
 public struct WhatIf: Sendable {
     public struct Change: Sendable, Equatable {
         /// Question index -> new slot value.
@@ -13,218 +16,196 @@ public struct WhatIf: Sendable {
         public var decision: Int
         public var from: Int?
         public var to: Int?
-        /// For a one-integer change: the new choice holds for every value from the
-        /// threshold on in that direction (up to the range's end).
-        public var holdsBeyond: Bool
-        /// False when found greedily: a smaller set may exist.
+        /// For a one-integer change: every value in this range gives `to`.
+        public var range: ClosedRange<Int>?
+        /// Rules of the decision that fire with the change and not without it, and rules
+        /// that stop firing.
+        public var fires: [Int] = []
+        public var stops: [Int] = []
+        /// False when built one answer at a time: a smaller set may exist.
         public var minimal = true
 
         public static func == (a: Change, b: Change) -> Bool {
             a.set.map(\.question) == b.set.map(\.question) && a.set.map(\.value) == b.set.map(\.value)
-                && a.decision == b.decision && a.from == b.from && a.to == b.to && a.holdsBeyond == b.holdsBeyond
+                && a.decision == b.decision && a.from == b.from && a.to == b.to && a.range == b.range
+                && a.fires == b.fires && a.stops == b.stops && a.minimal == b.minimal
         }
     }
 
     public let kb: KnowledgeBase
     private let evaluator: ChoiceEvaluator
+    private let detailed: Evaluator
+    /// Per question: values to try, sorted (both ends of every class of an integer).
     private let candidates: [[Int]]
 
     public init(kb: KnowledgeBase) {
         self.kb = kb
         evaluator = ChoiceEvaluator(kb: kb)
-        var conditions = kb.rules.map(\.condition) + kb.decisions.map(\.appliesWhen)
-        conditions += kb.questions.map(\.askWhen)
-        candidates = kb.questions.enumerated().map { q, question in
-            switch question.kind {
-            case .boolean: return [0, 1]
-            case .choice(let c): return Array(c.indices)
-            case .integer(let range):
-                var points: Set<Int> = [range.lowerBound, range.upperBound]
-                for condition in conditions {
-                    for (_, c) in condition.thresholds(for: q) {
-                        for v in [c - 1, c, c + 1] where range.contains(v) { points.insert(v) }
-                    }
-                }
-                return points.sorted()
-            }
+        detailed = Evaluator(kb: kb)
+        candidates = kb.questions.indices.map { q in
+            guard case .integer(let range) = kb.questions[q].kind else { return kb.representatives(of: q) }
+            var points: Set<Int> = [range.lowerBound, range.upperBound]
+            for c in kb.cuts[q] { points.insert(c); points.insert(c - 1) }
+            return points.sorted()
         }
     }
 
-    private func choices(_ answers: [Int]) -> [Int] {
+    /// Choices (option index or null per decision) with `answers` and `provided`.
+    private func choices(_ answers: [Int], _ provided: [Bool]) -> [Int] {
         var values = answers + Array(repeating: Condition.null, count: kb.decisions.count)
-        values.withUnsafeMutableBufferPointer { evaluator.evaluate($0) }
+        values.withUnsafeMutableBufferPointer { v in provided.withUnsafeBufferPointer { evaluator.evaluate(v, provided: $0) } }
         return Array(values[kb.questions.count...])
     }
 
-    /// The changes for every decision that applies to `answers`.
+    /// The changes for every decision that applies to `answers`: for each option other
+    /// than the choice, the smallest changes that lead to it.
     public func changes(for answers: AnswerSet) -> [Change] {
-        let base = choices(answers.values)
+        let base = choices(answers.values, answers.provided)
+        let before = detailed.evaluateChoices(answers)
         var result: [Change] = []
         for d in kb.decisions.indices where base[d] != Condition.null {
-            // A decision that merely stops applying is a consequence of another decision's
-            // change, reported there.
-            let singles = singleChanges(answers.values, decision: d, base: base).filter { $0.to != nil }
-            if !singles.isEmpty { result += singles; continue }
-            let pairs = pairChanges(answers.values, decision: d, base: base).filter { $0.to != nil }
-            if !pairs.isEmpty { result += pairs; continue }
-            if let greedy = greedyChange(answers.values, decision: d, base: base) { result.append(greedy) }
+            for target in kb.decisions[d].options.indices where target != base[d] {
+                var found = singleChanges(answers, decision: d, target: target, base: base)
+                if found.isEmpty { found = pairChanges(answers, decision: d, target: target, base: base) }
+                if found.isEmpty, let g = greedyChange(answers, decision: d, target: target, base: base) { found = [g] }
+                result += found.map { explained($0, answers: answers, before: before) }
+            }
         }
         return result
     }
 
+    /// The changes for decision `d` only.
+    public func changes(for answers: AnswerSet, decision d: Int) -> [Change] {
+        changes(for: answers).filter { $0.decision == d }
+    }
+
     private func value(_ c: Int) -> Int? { c == Condition.null ? nil : c }
 
-    private func singleChanges(_ answers: [Int], decision d: Int, base: [Int]) -> [Change] {
+    private func explained(_ change: Change, answers: AnswerSet, before: Evaluation) -> Change {
+        var c = change
+        let after = detailed.evaluateChoices(apply(change, to: answers))
+        let was = Set(before.decisions[c.decision].fired), now = Set(after.decisions[c.decision].fired)
+        c.fires = now.subtracting(was).sorted()
+        c.stops = was.subtracting(now).sorted()
+        return c
+    }
+
+    private func singleChanges(_ answers: AnswerSet, decision d: Int, target: Int, base: [Int]) -> [Change] {
         var out: [Change] = []
-        var trial = answers
+        var trial = answers.values
+        var provided = answers.provided
         for q in kb.questions.indices {
-            let current = answers[q]
+            let current = answers.values[q]
+            let wasProvided = provided[q]
+            provided[q] = true
+            defer { trial[q] = current; provided[q] = wasProvided }
             if case .integer = kb.questions[q].kind {
-                // Nearest candidate in each direction that changes the decision.
+                // Answering a defaulted question with its default can matter too.
+                if !wasProvided, choices(trial, provided)[d] == target {
+                    out.append(Change(set: [(q, current)], decision: d, from: value(base[d]), to: target, range: current...current))
+                    continue
+                }
                 let up = candidates[q].filter { $0 > current }
-                let down = candidates[q].filter { $0 < current }.reversed()
-                for direction in [Array(up), Array(down)] {
-                    for v in direction {
-                        trial[q] = v
-                        let c = choices(trial)[d]
-                        if c != base[d] {
-                            let beyond = direction.drop { $0 != v }.allSatisfy { w in
-                                trial[q] = w
-                                return choices(trial)[d] == c
-                            }
-                            out.append(Change(set: [(q, v)], decision: d, from: value(base[d]), to: value(c), holdsBeyond: beyond))
-                            break
-                        }
+                let down = Array(candidates[q].filter { $0 < current }.reversed())
+                for direction in [up, down] {
+                    guard let i = direction.firstIndex(where: { v in trial[q] = v; return choices(trial, provided)[d] == target }) else { continue }
+                    // The range: from the threshold on, while the same option holds.
+                    var far = direction[i]
+                    for w in direction[(i + 1)...] {
+                        trial[q] = w
+                        if choices(trial, provided)[d] != target { break }
+                        far = w
                     }
-                    trial[q] = current
+                    let v = direction[i]
+                    out.append(Change(set: [(q, v)], decision: d, from: value(base[d]), to: target, range: min(v, far)...max(v, far)))
                 }
             } else {
-                for v in candidates[q] where v != current {
+                for v in candidates[q] where v != current || !wasProvided {
                     trial[q] = v
-                    let c = choices(trial)[d]
-                    if c != base[d] {
-                        out.append(Change(set: [(q, v)], decision: d, from: value(base[d]), to: value(c), holdsBeyond: false))
+                    if choices(trial, provided)[d] == target {
+                        out.append(Change(set: [(q, v)], decision: d, from: value(base[d]), to: target))
                     }
                 }
-                trial[q] = current
             }
         }
         return out
     }
 
     /// Two answers at once, nearest values first; at most a few results per target.
-    private func pairChanges(_ answers: [Int], decision d: Int, base: [Int], limit: Int = 5) -> [Change] {
+    private func pairChanges(_ answers: AnswerSet, decision d: Int, target: Int, base: [Int], limit: Int = 3) -> [Change] {
         var out: [Change] = []
-        var trial = answers
+        var trial = answers.values
+        var provided = answers.provided
+        let current = answers.values
         func nearest(_ q: Int) -> [Int] {
-            candidates[q].filter { $0 != answers[q] }.sorted { abs($0 - answers[q]) < abs($1 - answers[q]) }
+            candidates[q].filter { $0 != current[q] }.sorted { abs($0 - current[q]) < abs($1 - current[q]) }
         }
         let options = kb.questions.indices.map(nearest)
         for a in kb.questions.indices {
             for b in (a + 1)..<kb.questions.count {
                 var found = false
+                provided[a] = true
+                provided[b] = true
                 for va in options[a] where !found {
                     trial[a] = va
                     for vb in options[b] {
                         trial[b] = vb
-                        let c = choices(trial)[d]
-                        if c != base[d] && c != Condition.null {
-                            out.append(Change(set: [(a, va), (b, vb)], decision: d, from: value(base[d]), to: value(c), holdsBeyond: false))
+                        if choices(trial, provided)[d] == target {
+                            out.append(Change(set: [(a, va), (b, vb)], decision: d, from: value(base[d]), to: target))
                             found = true
                             break
                         }
                     }
-                    trial[b] = answers[b]
+                    trial[b] = current[b]
                 }
-                trial[a] = answers[a]
+                trial[a] = current[a]
+                provided[a] = answers.provided[a]
+                provided[b] = answers.provided[b]
                 if out.count >= limit { return out }
             }
         }
         return out
     }
 
-    /// When no one or two answers change decision `d`: add one change at a time, each the
-    /// one that most narrows the gap between the choice and the best other option, until
-    /// the choice changes (at most six answers). Not guaranteed to be the fewest, so it is
-    /// marked `minimal: false`.
-    private func greedyChange(_ answers: [Int], decision d: Int, base: [Int], maxSteps: Int = 6) -> Change? {
-        let detailed = Evaluator(kb: kb)
-        func gap(_ values: [Int]) -> Double {
-            let e = detailed.evaluate(AnswerSet(values: values, provided: Array(repeating: true, count: values.count)))
-            let r = e.decisions[d]
-            guard r.applies, let choice = r.choice else { return -.infinity }
-            let others = r.scores.indices.filter { $0 != choice && r.excludedBy[$0].isEmpty }.map { r.scores[$0] }
-            // An excluded alternative still counts, far behind, so removing exclusions helps.
-            let excludedOthers = r.scores.indices.filter { $0 != choice && !r.excludedBy[$0].isEmpty }.map { r.scores[$0] - 100 }
-            return r.scores[choice] - (others + excludedOthers).max()!
+    /// When no one or two answers lead to `target`: add one change at a time, each the one
+    /// that most narrows the gap between the best other option and `target`, until the
+    /// choice is `target` (at most six answers). Not guaranteed to be the fewest.
+    private func greedyChange(_ answers: AnswerSet, decision d: Int, target: Int, base: [Int], maxSteps: Int = 6) -> Change? {
+        func gap(_ a: AnswerSet) -> Double {
+            let r = detailed.evaluateChoices(a).decisions[d]
+            guard r.applies, let choice = r.choice else { return .infinity }
+            let penalty = r.excludedBy[target].isEmpty ? 0.0 : 100.0
+            return r.scores[choice] - r.scores[target] + penalty
         }
         var trial = answers
         var set: [(question: Int, value: Int)] = []
         for _ in 0..<maxSteps {
             var best: (q: Int, v: Int, gap: Double)?
             for q in kb.questions.indices where !set.contains(where: { $0.question == q }) {
-                for v in candidates[q] where v != trial[q] {
+                for v in candidates[q] where v != trial.values[q] {
                     var t = trial
-                    t[q] = v
-                    let c = choices(t)[d]
-                    if c != base[d] && c != Condition.null {
+                    t.values[q] = v
+                    t.provided[q] = true
+                    if choices(t.values, t.provided)[d] == target {
                         set.append((q, v))
-                        return Change(set: set, decision: d, from: value(base[d]), to: value(c), holdsBeyond: false, minimal: false)
+                        return Change(set: set, decision: d, from: value(base[d]), to: target, minimal: false)
                     }
                     let g = gap(t)
                     if g.isFinite, best == nil || g < best!.gap { best = (q, v, g) }
                 }
             }
             guard let best else { return nil }
-            trial[best.q] = best.v
+            trial.values[best.q] = best.v
+            trial.provided[best.q] = true
             set.append((best.q, best.v))
         }
         return nil
     }
 
-    /// The answers with a change applied.
+    /// The answers with a change applied (changed answers count as given).
     public func apply(_ change: Change, to answers: AnswerSet) -> AnswerSet {
         var a = answers
         for (q, v) in change.set { a.values[q] = v; a.provided[q] = true }
         return a
-    }
-
-    // MARK: rendering
-
-    func setText(_ change: Change, answers: AnswerSet) -> String {
-        change.set.map { q, v in
-            let question = kb.questions[q]
-            var text = "\(question.id) at \(question.displayValue(v))"
-            if case .integer = question.kind, change.set.count == 1, change.holdsBeyond {
-                text += v > answers.values[q] ? " or more" : " or less"
-            }
-            return text + " (now \(question.displayValue(answers.values[q])))"
-        }.joined(separator: " and ")
-    }
-
-    public func table(_ changes: [Change], answers: AnswerSet, input: String, style: Style) -> String {
-        var out = "\(style.bold)\(input)\(style.reset)\n"
-        for (d, decision) in kb.decisions.enumerated() {
-            let mine = changes.filter { $0.decision == d }
-            let current = choices(answers.values)[d]
-            guard current != Condition.null else { continue }
-            out += "\n\(style.bold)\(decision.id)\(style.reset): \(decision.options[current].value)\n"
-            if mine.isEmpty { out += "  no change of one or two answers changes it\n" }
-            for c in mine {
-                let to = c.to.map { decision.options[$0].value } ?? "no option"
-                out += "  with \(setText(c, answers: answers)): \(style.cyan)\(to)\(style.reset)" + (c.minimal ? "" : " \(style.dim)(found greedily; fewer changes may exist)\(style.reset)") + "\n"
-            }
-        }
-        return out
-    }
-
-    public func json(_ changes: [Change], answers: AnswerSet) -> String {
-        "{\"changes\":[" + changes.map { c in
-            let decision = kb.decisions[c.decision]
-            return "{\"set\":{" + c.set.map { JSONText.quoted(kb.questions[$0.question].id) + ":" + kb.questions[$0.question].jsonValue($0.value) }.joined(separator: ",")
-                + "},\"decision\":\(JSONText.quoted(decision.id)),\"from\":" + (c.from.map { JSONText.quoted(decision.options[$0].value) } ?? "null")
-                + ",\"to\":" + (c.to.map { JSONText.quoted(decision.options[$0].value) } ?? "null")
-                + ",\"minimal\":\(c.minimal),\"text\":" + JSONText.quoted("with \(setText(c, answers: answers))") + "}"
-        }.joined(separator: ",") + "]}\n"
     }
 }

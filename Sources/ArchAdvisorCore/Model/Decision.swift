@@ -7,12 +7,17 @@ public struct Decision: Sendable, Equatable {
         /// Source ids of the guidance's pros and cons of this option.
         public var pros: [String]
         public var cons: [String]
-        public init(value: String, label: String, description: String, pros: [String] = [], cons: [String] = []) {
+        /// The value of the option this one refines (`service_mesh` refines
+        /// `microservices`), or nil. A refinement is weighed only against its base, and
+        /// only once the base has won over the other base options (see ``Scoring``).
+        public var refines: String?
+        public init(value: String, label: String, description: String, pros: [String] = [], cons: [String] = [], refines: String? = nil) {
             self.value = value
             self.label = label
             self.description = description
             self.pros = pros
             self.cons = cons
+            self.refines = refines
         }
     }
 
@@ -59,10 +64,16 @@ public struct Rule: Sendable, Equatable {
     public var source: String
     /// Where the rule is written, `rules/architecture.yaml:12`.
     public var location: String
+    /// archadvisor's own calibration behind the rule's threshold (the guidance states no
+    /// number), e.g. "small team = fewer than 10 engineers"; nil when there is none.
+    public var calibration: String?
+    /// Where the guidance itself states the rule's threshold ("5+ microservices"); nil
+    /// when the rule has no threshold or the threshold is archadvisor's calibration.
+    public var stated: String?
 
     public init(id: String, decision: Int, condition: Condition, conditionText: String,
                 points: [(option: Int, points: Double)], excludes: [Int], why: String,
-                source: String, location: String) {
+                source: String, location: String, calibration: String? = nil, stated: String? = nil) {
         self.id = id
         self.decision = decision
         self.condition = condition
@@ -72,14 +83,34 @@ public struct Rule: Sendable, Equatable {
         self.why = why
         self.source = source
         self.location = location
+        self.calibration = calibration
+        self.stated = stated
     }
 
     public static func == (a: Rule, b: Rule) -> Bool {
         a.id == b.id && a.decision == b.decision && a.condition == b.condition
             && a.conditionText == b.conditionText && a.excludes == b.excludes && a.why == b.why
             && a.source == b.source && a.location == b.location
+            && a.calibration == b.calibration && a.stated == b.stated
             && a.points.map(\.option) == b.points.map(\.option)
             && a.points.map(\.points) == b.points.map(\.points)
+    }
+}
+
+/// A combination of answers that cannot be true together ("more teams than engineers").
+/// An answer set that breaks one is bad input (exit 2), never scored.
+public struct AnswerConstraint: Sendable, Equatable {
+    public var id: String
+    /// Must hold over the answers (defaults included).
+    public var require: Condition
+    public var requireText: String
+    /// Why the combination is impossible, for the error line.
+    public var message: String
+    public init(id: String, require: Condition, requireText: String, message: String) {
+        self.id = id
+        self.require = require
+        self.requireText = requireText
+        self.message = message
     }
 }
 

@@ -8,6 +8,8 @@ public struct KnowledgeBase: Sendable, Equatable {
     public var sources: [Source]
     public var scenarios: [Scenario]
     public var templates: [Template]
+    /// Combinations of answers that cannot be true together.
+    public var constraints: [AnswerConstraint]
     /// SHA-256 of the rule sources this knowledge base was compiled from.
     public var sourceHash: String
 
@@ -16,10 +18,24 @@ public struct KnowledgeBase: Sendable, Equatable {
     public let questionIndex: [String: Int]
     public let decisionIndex: [String: Int]
     public let sourceIndex: [String: Int]
+    /// Per decision and option: the index of the option it refines, or nil.
+    public let baseOption: [[Int?]]
+    /// Per rule: whether it only separates refinements from their base (it adds points to
+    /// refinements only), so it is weighed only once a base with refinements has won.
+    public let refinesOnly: [Bool]
+    /// Per rule: the questions its condition reads, in question order.
+    public let reads: [[Int]]
+    /// Per question: the questions its `ask_when` reads.
+    public let askReads: [[Int]]
+    /// Per question: the values from which some condition's outcome may change (sorted;
+    /// empty for booleans and choices). The classes of values no condition can tell apart
+    /// start at the range's lower bound and at each cut.
+    public let cuts: [[Int]]
 
     public init(questions: [Question], decisions: [Decision], rules: [Rule], sources: [Source],
-                scenarios: [Scenario], templates: [Template], sourceHash: String) {
+                scenarios: [Scenario], templates: [Template], sourceHash: String, constraints: [AnswerConstraint] = []) {
         self.questions = questions
+        self.constraints = constraints
         self.decisions = decisions
         self.rules = rules
         self.sources = sources
@@ -32,7 +48,47 @@ public struct KnowledgeBase: Sendable, Equatable {
         questionIndex = Dictionary(questions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         decisionIndex = Dictionary(decisions.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         sourceIndex = Dictionary(sources.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let bases = decisions.map { d in d.options.map { o in o.refines.flatMap { d.optionIndex($0) } } }
+        baseOption = bases
+        refinesOnly = rules.map { rule in
+            !rule.points.isEmpty && rule.points.allSatisfy { bases[rule.decision][$0.option] != nil }
+        }
+        let nq = questions.count
+        reads = rules.map { $0.condition.slots.filter { $0 < nq }.sorted() }
+        askReads = questions.map { $0.askWhen.slots.filter { $0 < nq }.sorted() }
+        var conditions = rules.map(\.condition) + decisions.map(\.appliesWhen)
+        conditions += questions.map(\.askWhen)
+        cuts = questions.indices.map { q in
+            guard case .integer(let range) = questions[q].kind else { return [] }
+            var points = Set<Int>()
+            for c in conditions {
+                for (op, v) in c.thresholds(for: q) {
+                    switch op {
+                    case .less, .greaterOrEqual: points.insert(v)
+                    case .lessOrEqual, .greater: if v < Int.max { points.insert(v + 1) }
+                    case .equal, .notEqual:
+                        points.insert(v)
+                        if v < Int.max { points.insert(v + 1) }
+                    }
+                }
+            }
+            return points.filter { $0 > range.lowerBound && $0 <= range.upperBound }.sorted()
+        }
     }
+
+    /// One value from each class of values of question `q` that no condition can tell
+    /// apart: every value of a boolean or choice; for an integer, the range's lower bound
+    /// and every cut.
+    public func representatives(of q: Int) -> [Int] {
+        switch questions[q].kind {
+        case .integer(let range): [range.lowerBound] + cuts[q]
+        case .boolean: [0, 1]
+        case .choice(let c): Array(c.indices)
+        }
+    }
+
+    /// The options a decision first chooses between: those that refine no other.
+    public func isBase(decision d: Int, option o: Int) -> Bool { baseOption[d][o] == nil }
 
     /// Number of value slots: questions, then decisions.
     public var slotCount: Int { questions.count + decisions.count }

@@ -84,15 +84,16 @@ public struct AskSession {
 
     /// What would change the architecture decision, as the end of the recommendation.
     func whatIf(_ answers: AnswerSet) -> String {
-        let whatIf = WhatIf(kb: kb)
-        let changes = whatIf.changes(for: answers).filter { $0.decision == 0 }
+        let changes = WhatIf(kb: kb).changes(for: answers, decision: 0)
         guard !changes.isEmpty else { return "" }
-        let decision = kb.decisions[0]
+        let lines = WhatIfText(kb: kb, style: options.questionnaire.style)
         var out = "\nWhat would change the architecture:\n"
-        for c in changes.prefix(6) {
-            let to = c.to.map { decision.options[$0].value } ?? "no option"
-            out += "  • with \(whatIf.setText(c, answers: answers)): \(to)\n"
+        // The nearest change to each alternative first.
+        var shown: [WhatIf.Change] = []
+        for target in kb.decisions[0].options.indices {
+            shown += changes.filter { $0.to == target }.prefix(3)
         }
+        for c in shown { out += "  • " + lines.line(c, answers: answers) + "\n" }
         return text.fit(out)
     }
 

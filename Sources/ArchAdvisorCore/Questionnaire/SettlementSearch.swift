@@ -33,27 +33,19 @@ public struct SettlementSearch: Sendable {
     /// Per question: the values from which some condition's outcome may change (sorted).
     let cuts: [[Int]]
 
+    /// Per question: whether an exclusion rule reads it (then leaving it at its default
+    /// differs from answering it with the default, and the search tries both).
+    let readByExclusion: [Bool]
+
     public init(kb: KnowledgeBase, budget: Int = 50_000) {
         bounds = DecisionBounds(kb: kb)
         self.budget = budget
-        var conditions = kb.rules.map(\.condition) + kb.decisions.map(\.appliesWhen)
-        conditions += kb.questions.map(\.askWhen)
-        cuts = kb.questions.indices.map { q in
-            guard case .integer = kb.questions[q].kind else { return [] }
-            var points = Set<Int>()
-            for c in conditions {
-                for (op, v) in c.thresholds(for: q) {
-                    switch op {
-                    case .less, .greaterOrEqual: points.insert(v)
-                    case .lessOrEqual, .greater: if v < Int.max { points.insert(v + 1) }
-                    case .equal, .notEqual:
-                        points.insert(v)
-                        if v < Int.max { points.insert(v + 1) }
-                    }
-                }
-            }
-            return points.sorted()
+        cuts = kb.cuts
+        var read = Array(repeating: false, count: kb.questions.count)
+        for (r, rule) in kb.rules.enumerated() where !rule.excludes.isEmpty {
+            for q in kb.reads[r] { read[q] = true }
         }
+        readByExclusion = read
     }
 
     /// Whether the remaining answers can change any decision, and if not, the outcome.
@@ -144,7 +136,7 @@ public struct SettlementSearch: Sendable {
         case .boolean, .choice:
             pieces = r.map { $0...$0 }
         }
-        return pieces.map { piece in
+        var children = pieces.map { piece in
             var child = s
             if piece.count == 1 {
                 child.fix(q, piece.lowerBound)
@@ -153,5 +145,14 @@ public struct SettlementSearch: Sendable {
             }
             return child
         }
+        // Left unanswered, the question takes its default, and an exclusion resting on it
+        // is not applied: a class of its own.
+        if readByExclusion[q] && r == bounds.kb.questions[q].slotRange {
+            var child = s
+            child.fix(q, bounds.kb.questions[q].defaultValue)
+            child.defaulted[q] = true
+            children.append(child)
+        }
+        return children
     }
 }

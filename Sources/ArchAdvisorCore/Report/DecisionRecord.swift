@@ -23,6 +23,7 @@ public struct DecisionRecord: Sendable {
     public func render(input: String, evaluation e: Evaluation) -> String {
         let arch = e.decisions[0]
         let decision = kb.decisions[arch.decision]
+        let reasoning = Reasoning(kb: kb)
         let chosen = arch.choice.map { decision.options[$0] }
         let title = chosen.map { "\(decision.title): \($0.label)" } ?? decision.title
         var out = "---\nstatus: proposed\ndate: \(date)\ndecision-makers: (the team fills this in)\n---\n\n# \(title)\n\n"
@@ -31,15 +32,20 @@ public struct DecisionRecord: Sendable {
         out += "How should we build our backend: as a modular monolith, as microservices, or as microservices with a service mesh? "
         out += "These are our answers to archadvisor's questions (`\(input)`; defaults marked):\n\n"
         for (q, question) in kb.questions.enumerated() {
-            out += "* \(question.prompt) **\(question.displayValue(e.answers.values[q]))**" + (e.answers.provided[q] ? "" : " (default)") + "\n"
+            let note = e.pinned.count > q && e.pinned[q] ? " (not asked with these answers; default used)" : (e.answers.provided[q] ? "" : " (default)")
+            out += "* \(question.prompt) **\(question.displayValue(e.isDefaulted(q) ? question.defaultValue : e.answers.values[q]))**\(note)\n"
         }
 
+        let contrasts = arch.contrasts(in: kb)
         out += "\n## Decision Drivers\n\n"
-        let drivers = arch.fired.filter { kb.rules[$0].excludes.isEmpty }
-            .sorted { abs(kb.rules[$0].points.map(\.points).reduce(0, +)) > abs(kb.rules[$1].points.map(\.points).reduce(0, +)) }
-        for r in arch.fired.filter({ !kb.rules[$0].excludes.isEmpty }) + drivers.prefix(6) {
-            let rule = kb.rules[r]
-            out += "* \(rule.why) (`\(rule.conditionText)`; \(kb.section(of: rule.source)))\n"
+        if let c = contrasts.first, let choice = arch.choice {
+            let me = decision.options[choice].label, other = decision.options[c.versus].label
+            for n in c.favouring.prefix(5) { out += "* In favour of \(me) over \(other): \(driver(n.rule))\n" }
+            for n in c.against.prefix(3) { out += "* In favour of \(other) over \(me): \(driver(n.rule))\n" }
+            if c.favouring.isEmpty && c.against.isEmpty { out += "* No rule separates \(me) from \(other): they are tied on points.\n" }
+        }
+        for c in contrasts where !c.excludedBy.isEmpty {
+            for r in c.excludedBy { out += "* Rules out \(decision.options[c.versus].label): \(driver(r))\n" }
         }
 
         out += "\n## Considered Options\n\n"
@@ -47,32 +53,35 @@ public struct DecisionRecord: Sendable {
 
         out += "\n## Decision Outcome\n\n"
         if let chosen, let c = arch.choice {
-            let because = arch.fired.filter { r in kb.rules[r].points.contains { $0.option == c && $0.points > 0 } }
-                .prefix(3).map { sentence(kb.rules[$0].why) }
-            out += "Chosen option: \"\(chosen.label)\", because " + (because.isEmpty ? "no other option remained" : because.joined(separator: "; ")) + ".\n\n"
-            if let conf = arch.confidence {
-                out += "The choice is **\(conf.rawValue)**"
-                if let m = arch.margin, let ru = arch.runnerUp { out += ": \(TextReport.plain(m)) points ahead of \(decision.options[ru].label)" }
-                out += ".\n\n"
+            out += "Chosen option: \"\(chosen.label)\", because \(because(arch, contrasts: contrasts)).\n\n"
+            out += "The choice is **\(reasoning.confidence(arch, labels: true))**.\n\n"
+            for s in arch.suspended { out += "Not applied: \(reasoning.suspended(s, in: e)).\n\n" }
+            let rests = reasoning.restsOn(arch, in: e, labels: true)
+            if !rests.isEmpty {
+                out += "This choice rests on answers left at their defaults; answer them to settle it:\n\n"
+                for s in rests { out += "* \(s).\n" }
+                out += "\n"
             }
             out += "The other decisions:\n\n| Decision | Choice | Confidence |\n|---|---|---|\n"
             for r in e.decisions.dropFirst() {
                 let d = kb.decisions[r.decision]
                 if r.applies {
-                    out += "| \(d.title) | \(r.choice.map { d.options[$0].label } ?? "none possible") | \(r.confidence?.rawValue ?? "") |\n"
+                    out += "| \(d.title) | \(r.choice.map { d.options[$0].label } ?? "none possible") | \(TextReport.escape(reasoning.confidence(r, labels: true))) |\n"
                 } else {
                     out += "| \(d.title) | does not apply | |\n"
                 }
             }
             out += "\n### Consequences\n\n"
-            for r in arch.fired where kb.rules[r].points.contains(where: { $0.option == c && $0.points > 0 }) {
-                out += "* Good, because \(sentence(kb.rules[r].why))\n"
+            var good: [Int] = [], bad: [Int] = []
+            for x in contrasts where x.excludedBy.isEmpty {
+                for n in x.favouring where !good.contains(n.rule) { good.append(n.rule) }
+                for n in x.against where !bad.contains(n.rule) { bad.append(n.rule) }
             }
-            for s in chosen.pros { out += "* Good, because \(sentence(text(s)))\n" }
-            for s in chosen.cons { out += "* Bad, because \(sentence(text(s)))\n" }
-            for r in arch.fired where kb.rules[r].points.contains(where: { $0.option == c && $0.points < 0 }) {
-                out += "* Bad, because \(sentence(kb.rules[r].why))\n"
-            }
+            for r in good { out += "* Good, because \(sentence(kb.rules[r].why)).\n" }
+            for r in bad { out += "* Bad, because \(sentence(kb.rules[r].why)).\n" }
+            for s in chosen.pros { out += "* Good: \(sentence(text(s))) (\(kb.section(of: s))).\n" }
+            for s in chosen.cons { out += "* Bad: \(sentence(text(s))) (\(kb.section(of: s))).\n" }
+            _ = c
         } else {
             out += "No option is possible with these answers: every option is excluded.\n"
         }
@@ -85,23 +94,47 @@ public struct DecisionRecord: Sendable {
         out += "\n## Pros and Cons of the Options\n"
         for (o, option) in decision.options.enumerated() {
             out += "\n### \(option.label)\n\n\(option.description)\n\n"
-            for s in option.pros { out += "* Good, because \(sentence(text(s)))\n" }
-            for s in option.cons { out += "* Bad, because \(sentence(text(s)))\n" }
-            let excluded = arch.excludedBy[o]
-            for r in excluded { out += "* Ruled out here: \(sentence(kb.rules[r].why))\n" }
-            out += "* Score with these answers: \(TextReport.plain(arch.scores[o]))\n"
+            for s in option.pros { out += "* Good: \(sentence(text(s))).\n" }
+            for s in option.cons { out += "* Bad: \(sentence(text(s))).\n" }
+            for r in arch.excludedBy[o] { out += "* Ruled out with these answers, because \(sentence(kb.rules[r].why)).\n" }
+            out += "* Score with these answers: \(Reasoning.plain(arch.scores[o]))\n"
         }
 
         out += "\n## More Information\n\nWhat would change this decision (`archadvisor whatif`):\n\n"
-        let whatIf = WhatIf(kb: kb)
-        let changes = whatIf.changes(for: e.answers)
-        if changes.isEmpty { out += "* No change of one or two answers changes any decision.\n" }
+        let changes = WhatIf(kb: kb).changes(for: e.answers, decision: 0)
+        let lines = WhatIfText(kb: kb)
+        if changes.isEmpty { out += "* No change of up to six answers changes it.\n" }
         for c in changes {
-            let d = kb.decisions[c.decision]
-            out += "* \(d.title): with \(whatIf.setText(c, answers: e.answers)), \(c.to.map { d.options[$0].label } ?? "no option")\n"
+            out += "* To \(c.to.map { decision.options[$0].label } ?? "no option"): with \(lines.setText(c, answers: e.answers))\(c.minimal ? "" : " (built one answer at a time; a smaller change may exist)")\n"
         }
-        out += "\nGenerated by archadvisor from knowledge base `\(kb.sourceHash.prefix(12))`; every reason above cites the guidance section it comes from.\n"
+        out += "\nGenerated by archadvisor from knowledge base `\(kb.sourceHash.prefix(12))`; every reason above cites the guidance section it comes from. "
+        out += "The weights and the thresholds marked as calibration are archadvisor's, not the guidance's (`archadvisor kb show --assumptions`).\n"
         return out
+    }
+
+    /// A driver line: the rule's why, its condition, its section and its calibration.
+    private func driver(_ r: Int) -> String {
+        let rule = kb.rules[r]
+        var meta = "`\(rule.conditionText)`; \(kb.section(of: rule.source))"
+        if let c = rule.calibration { meta += "; threshold: archadvisor's calibration, \(c)" }
+        return "\(rule.why) (\(meta))"
+    }
+
+    /// The "because" of the outcome: only reasons that favour the choice over the
+    /// runner-up (or, without a runner-up, the exclusions that left it alone).
+    private func because(_ r: DecisionResult, contrasts: [Contrast]) -> String {
+        guard let c = contrasts.first else { return "it is the only option" }
+        let d = kb.decisions[r.decision]
+        if !c.excludedBy.isEmpty {
+            let excluded = contrasts.filter { !$0.excludedBy.isEmpty }
+            return "the other options are ruled out: " + excluded.map { x in sentence(kb.rules[x.excludedBy[0]].why) }.joined(separator: "; ")
+        }
+        var parts = c.favouring.prefix(3).map { sentence(kb.rules[$0.rule].why) }
+        if c.isTie {
+            parts.append("it is tied on points with \(d.options[c.versus].label), and a tie goes to the option listed first, the simpler one")
+        }
+        if parts.isEmpty { return "no rule separates it from \(d.options[c.versus].label)" }
+        return parts.joined(separator: "; ")
     }
 }
 

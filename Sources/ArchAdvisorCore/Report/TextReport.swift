@@ -1,36 +1,32 @@
-/// Human-readable reports: the terminal table and Markdown.
+/// Human-readable reports: the terminal table and Markdown. Both are made from each
+/// decision's contrast with its runner-up (``Contrast``): the reasons shown for a choice
+/// favour it over the runner-up, the reasons shown against favour the runner-up.
 public struct TextReport: Sendable {
     public let kb: KnowledgeBase
     public let style: Style
-    /// Reasons shown per decision in the table.
+    /// Reasons shown per side and decision in the table.
     public var topReasons = 3
+    let reasoning: Reasoning
 
     public init(kb: KnowledgeBase, style: Style) {
         self.kb = kb
         self.style = style
+        reasoning = Reasoning(kb: kb)
     }
 
-    /// A points figure for people: `+4`, `-2.5`.
-    static func signed(_ v: Double) -> String {
-        let s = v == v.rounded() ? String(Int(v)) : String(v)
-        return v >= 0 ? "+" + s : s
-    }
-
-    static func plain(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
+    static func signed(_ v: Double) -> String { Reasoning.signed(v) }
+    static func plain(_ v: Double) -> String { Reasoning.plain(v) }
 
     func confidenceText(_ r: DecisionResult) -> String {
-        let d = kb.decisions[r.decision]
         guard let confidence = r.confidence else { return "" }
         let color = switch confidence {
         case .clear, .onlyOption: style.green
         case .leaning: style.yellow
         case .closeCall, .none: style.red
         }
-        var text = color + confidence.rawValue + style.reset
-        if let margin = r.margin, let runnerUp = r.runnerUp {
-            text += " (\(TextReport.signed(margin)) over \(d.options[runnerUp].value))"
-        }
-        return text
+        let text = reasoning.confidence(r)
+        let word = confidence.rawValue
+        return color + word + style.reset + String(text.dropFirst(word.count))
     }
 
     /// The table for one input.
@@ -44,46 +40,66 @@ public struct TextReport: Sendable {
             for r in e.decisions {
                 let d = kb.decisions[r.decision]
                 let name = d.id.padding(toLength: width, withPad: " ", startingAt: 0)
+                let indent = String(repeating: " ", count: width + 4)
                 guard r.applies else {
-                    lines.append("  \(name)  \(style.dim)does not apply (\(d.appliesWhenText))\(style.reset)")
+                    lines.append("  \(name)  \(style.dim)does not apply: it applies when \(d.appliesWhenText)\(style.reset)")
+                    if let preview = reasoning.runnerUpPreview(r.decision, in: e) { lines.append(indent + "\(style.dim)\(preview)\(style.reset)") }
                     continue
                 }
                 let choice = r.choice.map { d.options[$0].value } ?? "no option possible"
                 lines.append("  \(name)  \(style.bold)\(style.cyan)\(choice)\(style.reset)  \(confidenceText(r))")
-                let indent = String(repeating: " ", count: width + 4)
                 let scores = d.options.indices.map { o in
                     r.excludedBy[o].isEmpty ? "\(d.options[o].value) \(TextReport.plain(r.scores[o]))" : "\(d.options[o].value) \(style.dim)excluded\(style.reset)"
                 }
                 lines.append(indent + scores.joined(separator: " · "))
-                let ranked = r.fired.sorted { weight(kb.rules[$0], toward: r.choice) > weight(kb.rules[$1], toward: r.choice) }
-                for i in ranked.prefix(topReasons) {
-                    let rule = kb.rules[i]
-                    lines.append(indent + "\(style.dim)•\(style.reset) \(effect(rule, d)) \(rule.why) \(style.dim)[\(kb.section(of: rule.source))]\(style.reset)")
-                }
-                if ranked.count > topReasons {
-                    lines.append(indent + "\(style.dim)… \(ranked.count - topReasons) more (archadvisor explain)\(style.reset)")
-                }
+                for line in reasonLines(r, in: e) { lines.append(indent + line) }
             }
             let defaulted = e.answers.defaulted(in: kb)
             if !defaulted.isEmpty {
                 lines.append("  \(style.dim)defaulted: \(defaulted.joined(separator: ", "))\(style.reset)")
             }
+            if !e.ignored.isEmpty {
+                lines.append("  \(style.dim)ignored (not asked with these answers): \(e.ignored.map { kb.questions[$0].id }.joined(separator: ", "))\(style.reset)")
+            }
         }
         return lines.joined(separator: "\n")
     }
 
-    /// How much a rule mattered for the chosen option, for ordering reasons.
-    /// Points for the chosen option first (largest first), then exclusions, then the rest.
-    func weight(_ rule: Rule, toward choice: Int?) -> Double {
-        if let choice, let p = rule.points.first(where: { $0.option == choice }), p.points > 0 { return 2000 + p.points }
-        if !rule.excludes.isEmpty { return 1000 }
-        return rule.points.map { abs($0.points) }.max() ?? 0
+    /// The reasons of one decision for the table: for the choice over the runner-up, then
+    /// against it; exclusions when nothing else is left; defaults it rests on.
+    func reasonLines(_ r: DecisionResult, in e: Evaluation) -> [String] {
+        guard let choice = r.choice else { return [] }
+        let d = kb.decisions[r.decision]
+        var lines: [String] = []
+        let contrasts = r.contrasts(in: kb)
+        if let c = contrasts.first, c.excludedBy.isEmpty {
+            let over = d.options[c.versus].value
+            if c.favouring.isEmpty && c.against.isEmpty {
+                lines.append("\(style.dim)no rule separates \(d.options[choice].value) from \(over)\(style.reset)")
+            }
+            if !c.favouring.isEmpty { lines.append("\(style.dim)for \(d.options[choice].value) over \(over):\(style.reset)") }
+            for n in c.favouring.prefix(topReasons) { lines.append(bullet(n)) }
+            if c.favouring.count > topReasons { lines.append("  \(style.dim)… \(c.favouring.count - topReasons) more (archadvisor explain)\(style.reset)") }
+            if !c.against.isEmpty { lines.append("\(style.dim)for \(over), outweighed:\(style.reset)") }
+            for n in c.against.prefix(max(1, topReasons - 1)) { lines.append(bullet(n)) }
+            if c.against.count > max(1, topReasons - 1) { lines.append("  \(style.dim)… \(c.against.count - max(1, topReasons - 1)) more (archadvisor explain)\(style.reset)") }
+        }
+        for c in contrasts where !c.excludedBy.isEmpty {
+            let rule = kb.rules[c.excludedBy[0]]
+            lines.append("\(style.dim)\(d.options[c.versus].value) excluded:\(style.reset) \(rule.why) \(style.dim)[\(kb.section(of: rule.source))]\(style.reset)")
+        }
+        for s in r.suspended { lines.append("\(style.yellow)not applied:\(style.reset) " + reasoning.suspended(s, in: e)) }
+        for s in reasoning.restsOn(r, in: e) { lines.append("\(style.yellow)rests on a default:\(style.reset) " + s) }
+        return lines
+    }
+
+    func bullet(_ n: Contrast.Net) -> String {
+        let rule = kb.rules[n.rule]
+        return "  \(style.dim)•\(style.reset) \(style.bold)\(TextReport.signed(n.net))\(style.reset) \(rule.why) \(style.dim)[\(kb.section(of: rule.source))]\(style.reset)"
     }
 
     func effect(_ rule: Rule, _ d: Decision) -> String {
-        var parts = rule.points.map { "\(d.options[$0.option].value) \(TextReport.signed($0.points))" }
-        parts += rule.excludes.map { "excludes \(d.options[$0].value)" }
-        return "\(style.bold)\(parts.joined(separator: ", "))\(style.reset)"
+        "\(style.bold)\(reasoning.effect(rule))\(style.reset)"
     }
 
     /// Markdown for one input.
@@ -97,26 +113,20 @@ public struct TextReport: Sendable {
             for r in e.decisions {
                 let d = kb.decisions[r.decision]
                 guard r.applies else {
-                    out += "| \(d.id) | — | does not apply (`\(d.appliesWhenText)`) | |\n"
+                    out += "| \(d.id) | — | does not apply: it applies when `\(d.appliesWhenText)` | |\n"
                     continue
                 }
                 let scores = d.options.indices.map { r.excludedBy[$0].isEmpty ? "\(d.options[$0].value) \(TextReport.plain(r.scores[$0]))" : "\(d.options[$0].value) excluded" }
-                var conf = r.confidence?.rawValue ?? ""
-                if let m = r.margin, let ru = r.runnerUp { conf += " (\(TextReport.signed(m)) over \(d.options[ru].value))" }
-                out += "| \(d.id) | **\(r.choice.map { d.options[$0].value } ?? "none")** | \(conf) | \(scores.joined(separator: ", ")) |\n"
+                out += "| \(d.id) | **\(r.choice.map { d.options[$0].value } ?? "none")** | \(Self.escape(reasoning.confidence(r))) | \(scores.joined(separator: ", ")) |\n"
             }
-            for r in e.decisions where r.applies && !r.fired.isEmpty {
-                let d = kb.decisions[r.decision]
-                out += "\n### \(d.title) (`\(d.id)`)\n\n"
-                for i in r.fired {
-                    let rule = kb.rules[i]
-                    var parts = rule.points.map { "\(d.options[$0.option].value) \(TextReport.signed($0.points))" }
-                    parts += rule.excludes.map { "excludes \(d.options[$0].value)" }
-                    out += "- `\(rule.id)` (\(parts.joined(separator: ", "))): \(Self.escape(rule.why)) _\(Self.escape(kb.section(of: rule.source)))_\n"
-                }
+            for r in e.decisions where r.applies && r.choice != nil {
+                out += "\n" + DecisionWhy(kb: kb).markdown(r, in: e, heading: "### \(kb.decisions[r.decision].title) (`\(kb.decisions[r.decision].id)`)")
             }
             let defaulted = e.answers.defaulted(in: kb)
             if !defaulted.isEmpty { out += "\nDefaulted: " + defaulted.map { "`\($0)`" }.joined(separator: ", ") + "\n" }
+            if !e.ignored.isEmpty {
+                out += "\nIgnored (not asked with these answers, so the default was used): " + e.ignored.map { "`\(kb.questions[$0].id)`" }.joined(separator: ", ") + "\n"
+            }
         }
         return out
     }

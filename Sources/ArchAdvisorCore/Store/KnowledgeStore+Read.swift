@@ -79,9 +79,9 @@ extension KnowledgeStore {
             }
 
             var options: [String: [Decision.Option]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT decision_id, value, label, description, pros, cons FROM decision_options ORDER BY decision_id, position") {
+            for row in try Row.fetchAll(db, sql: "SELECT decision_id, value, label, description, pros, cons, refines FROM decision_options ORDER BY decision_id, position") {
                 options[row["decision_id"], default: []].append(.init(value: row["value"], label: row["label"], description: row["description"],
-                                                                     pros: list(row["pros"]), cons: list(row["cons"])))
+                                                                     pros: list(row["pros"]), cons: list(row["cons"]), refines: row["refines"]))
             }
             var decisions: [Decision] = []
             for row in try Row.fetchAll(db, sql: "SELECT * FROM decisions ORDER BY position") {
@@ -93,6 +93,11 @@ extension KnowledgeStore {
                     throw bad("decision \(id): \(error.message)")
                 }
                 guard let opts = options[id], opts.count >= 2 else { throw bad("decision \(id) has no options") }
+                for o in opts where o.refines != nil {
+                    guard let b = opts.firstIndex(where: { $0.value == o.refines }), b < opts.firstIndex(of: o)!, opts[b].refines == nil else {
+                        throw bad("decision \(id): option \(o.value) refines an option that is not a base listed before it")
+                    }
+                }
                 decisions.append(Decision(id: id, title: row["title"], appliesWhen: applies, appliesWhenText: text,
                                           clearMargin: row["clear_margin"], leaningMargin: row["leaning_margin"], options: opts))
             }
@@ -128,7 +133,8 @@ extension KnowledgeStore {
                     return o
                 }
                 rules.append(Rule(id: id, decision: d, condition: condition, conditionText: text, points: p, excludes: x,
-                                  why: row["why"], source: row["source_id"], location: row["location"]))
+                                  why: row["why"], source: row["source_id"], location: row["location"],
+                                  calibration: row["calibration"], stated: row["stated"]))
             }
 
             let scenarios = try Row.fetchAll(db, sql: "SELECT * FROM scenarios ORDER BY position").map { row in
@@ -142,11 +148,20 @@ extension KnowledgeStore {
                 return Scenario(name: row["name"], note: row["note"], location: row["location"], answers: row["answers"],
                                 expect: expect, expectConfidence: confidence)
             }
+            let constraintScope = TypeChecker(symbols: KnowledgeBase.symbols(questions: questions, decisions: [], before: nil).symbols)
+            let constraints = try Row.fetchAll(db, sql: "SELECT id, require, message FROM constraints ORDER BY position").map { row in
+                let text: String = row["require"]
+                do throws(ConditionError) {
+                    return AnswerConstraint(id: row["id"], require: try constraintScope.compile(text), requireText: text, message: row["message"])
+                } catch {
+                    throw bad("constraint \(row["id"] as String): \(error.message)")
+                }
+            }
             let templates = try Row.fetchAll(db, sql: "SELECT path, contents FROM templates ORDER BY path").map {
                 Template(path: $0["path"], contents: $0["contents"])
             }
             return KnowledgeBase(questions: questions, decisions: decisions, rules: rules, sources: sources,
-                                 scenarios: scenarios, templates: templates, sourceHash: meta["source_hash"] ?? "")
+                                 scenarios: scenarios, templates: templates, sourceHash: meta["source_hash"] ?? "", constraints: constraints)
         }
     }
 }

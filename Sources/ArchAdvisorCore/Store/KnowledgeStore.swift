@@ -32,7 +32,7 @@ public enum KnowledgeBaseError: Error, Equatable, CustomStringConvertible {
 /// the same order.
 public enum KnowledgeStore {
     public static let format = "archadvisor-knowledge-base"
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -57,6 +57,16 @@ public enum KnowledgeStore {
                 CREATE TABLE scenarios (position INTEGER PRIMARY KEY, name TEXT NOT NULL, note TEXT NOT NULL, location TEXT NOT NULL,
                     answers TEXT NOT NULL, expect TEXT NOT NULL, expect_confidence TEXT NOT NULL);
                 CREATE TABLE templates (path TEXT PRIMARY KEY NOT NULL, contents TEXT NOT NULL);
+                """)
+        }
+        // Refinements (service_mesh refines microservices), where a rule's threshold comes
+        // from, and impossible combinations of answers.
+        m.registerMigration("v2") { db in
+            try db.execute(sql: """
+                ALTER TABLE decision_options ADD COLUMN refines TEXT;
+                ALTER TABLE rules ADD COLUMN calibration TEXT;
+                ALTER TABLE rules ADD COLUMN stated TEXT;
+                CREATE TABLE constraints (position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, require TEXT NOT NULL, message TEXT NOT NULL);
                 """)
         }
         return m
@@ -109,14 +119,14 @@ public enum KnowledgeStore {
                 try db.execute(sql: "INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?)",
                                arguments: [i, d.id, d.title, d.appliesWhenText, d.clearMargin, d.leaningMargin])
                 for (j, o) in d.options.enumerated() {
-                    try db.execute(sql: "INSERT INTO decision_options VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                   arguments: [d.id, j, o.value, o.label, o.description, jsonArray(o.pros), jsonArray(o.cons)])
+                    try db.execute(sql: "INSERT INTO decision_options (decision_id, position, value, label, description, pros, cons, refines) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                   arguments: [d.id, j, o.value, o.label, o.description, jsonArray(o.pros), jsonArray(o.cons), o.refines])
                 }
             }
             for (i, r) in kb.rules.enumerated() {
                 let decision = kb.decisions[r.decision]
-                try db.execute(sql: "INSERT INTO rules VALUES (?, ?, ?, ?, ?, ?, ?)",
-                               arguments: [i, r.id, decision.id, r.conditionText, r.why, r.source, r.location])
+                try db.execute(sql: "INSERT INTO rules (position, id, decision_id, condition, why, source_id, location, calibration, stated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               arguments: [i, r.id, decision.id, r.conditionText, r.why, r.source, r.location, r.calibration, r.stated])
                 for (j, p) in r.points.enumerated() {
                     try db.execute(sql: "INSERT INTO rule_points VALUES (?, ?, ?, ?)", arguments: [r.id, j, decision.options[p.option].value, p.points])
                 }
@@ -129,6 +139,9 @@ public enum KnowledgeStore {
                 let confidence = "{" + s.expectConfidence.map { JSONText.quoted($0.decision) + ":" + JSONText.quoted($0.confidence) }.joined(separator: ",") + "}"
                 try db.execute(sql: "INSERT INTO scenarios VALUES (?, ?, ?, ?, ?, ?, ?)",
                                arguments: [i, s.name, s.note, s.location, s.answers, expect, confidence])
+            }
+            for (i, c) in kb.constraints.enumerated() {
+                try db.execute(sql: "INSERT INTO constraints VALUES (?, ?, ?, ?)", arguments: [i, c.id, c.requireText, c.message])
             }
             for t in kb.templates {
                 try db.execute(sql: "INSERT INTO templates VALUES (?, ?)", arguments: [t.path, t.contents])

@@ -1,0 +1,102 @@
+/// The sentences every output uses to say why: confidence and ties, the defaults a choice
+/// rests on, exclusions not applied because they rest on defaults, and where a rule's
+/// threshold comes from. Each is made from the numbers of a ``DecisionResult`` and its
+/// ``Contrast``s, so no output says more than they do.
+public struct Reasoning: Sendable {
+    public let kb: KnowledgeBase
+    public init(kb: KnowledgeBase) { self.kb = kb }
+
+    /// A points figure for people: `+4`, `-2.5`.
+    public static func signed(_ v: Double) -> String {
+        let s = plain(v)
+        return v >= 0 ? "+" + s : s
+    }
+
+    public static func plain(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v) }
+
+    func value(_ d: Int, _ o: Int?) -> String {
+        o.map { kb.decisions[d].options[$0].value } ?? "no option"
+    }
+
+    func label(_ d: Int, _ o: Int?) -> String {
+        o.map { kb.decisions[d].options[$0].label } ?? "no option"
+    }
+
+    /// "clear (+9 over microservices)", "close call: tied with ... ", "only option (...)".
+    /// `labels` uses the options' labels instead of their values.
+    public func confidence(_ r: DecisionResult, labels: Bool = false) -> String {
+        guard let confidence = r.confidence else { return "" }
+        let name = { (o: Int?) in labels ? self.label(r.decision, o) : self.value(r.decision, o) }
+        var text = confidence.rawValue
+        if let ru = r.runnerUp, let m = r.margin {
+            if m == 0 {
+                text += ": tied with \(name(ru)) on points; the tie goes to \(name(r.choice)), listed first as the simpler option"
+            } else {
+                text += " (\(Reasoning.signed(m)) over \(name(ru)))"
+            }
+        } else if r.choice != nil {
+            let excluded = kb.decisions[r.decision].options.indices.filter { !r.excludedBy[$0].isEmpty }
+            if !excluded.isEmpty { text += " (\(excluded.map(name).joined(separator: " and ")) excluded)" }
+        }
+        return text
+    }
+
+    /// The defaulted answers a choice rests on, one phrase each:
+    /// "`kubernetes` was left at its default (no); answered yes: service_mesh".
+    public func restsOn(_ r: DecisionResult, in e: Evaluation, labels: Bool = false) -> [String] {
+        r.flips.map { f in
+            let q = kb.questions[f.question]
+            let to = labels ? label(r.decision, f.choice) : value(r.decision, f.choice)
+            let answered = f.value == q.defaultValue ? "answered \(q.displayValue(f.value)) explicitly" : "answered \(q.displayValue(f.value))"
+            return "`\(q.id)` was left at its default (\(q.displayValue(q.defaultValue))); \(answered), the choice would be \(to)"
+        }
+    }
+
+    /// Why an exclusion was not applied: the rule holds only because of defaults.
+    public func suspended(_ rule: Int, in e: Evaluation) -> String {
+        let rl = kb.rules[rule]
+        let d = kb.decisions[rl.decision]
+        let defaulted = kb.reads[rule].filter { e.isDefaulted($0) }.map { q in
+            "`\(kb.questions[q].id)` (\(kb.questions[q].displayValue(kb.questions[q].defaultValue)))"
+        }
+        return "`\(rl.id)` would exclude \(rl.excludes.map { d.options[$0].value }.joined(separator: " and ")), but it holds only because "
+            + "\(defaulted.joined(separator: " and ")) \(defaulted.count == 1 ? "was" : "were") left at the default, so it excludes nothing until answered"
+    }
+
+    /// Where a rule's threshold comes from, or nil when it has none.
+    public func provenance(_ rule: Rule) -> String? {
+        if let c = rule.calibration { return "threshold: archadvisor's calibration (\(c)); the guidance states no number" }
+        if let s = rule.stated { return "threshold stated by the guidance (\(s))" }
+        return nil
+    }
+
+    /// The effect of a rule on its decision: `monolith +3, excludes service_mesh`.
+    public func effect(_ rule: Rule) -> String {
+        let d = kb.decisions[rule.decision]
+        var parts = rule.points.map { "\(d.options[$0.option].value) \(Reasoning.signed($0.points))" }
+        parts += rule.excludes.map { "excludes \(d.options[$0].value)" }
+        return parts.joined(separator: ", ")
+    }
+
+    /// For a decision that does not apply: what it would choose had an earlier decision
+    /// gone to its runner-up (the mesh product behind a runner-up `service_mesh`).
+    public func runnerUpPreview(_ d: Int, in e: Evaluation) -> String? {
+        for earlier in 0..<d {
+            let r = e.decisions[earlier]
+            guard let ru = r.runnerUp else { continue }
+            var values = e.values
+            values[kb.slot(ofDecision: earlier)] = ru
+            let free = kb.questions.indices.map { !e.answers.provided[$0] && !(e.pinned.count > $0 && e.pinned[$0]) }
+            let evaluator = Evaluator(kb: kb)
+            for later in (earlier + 1)..<d {
+                let c = values.withUnsafeMutableBufferPointer { evaluator.evaluate(decision: later, values: $0, free: free).choice }
+                values[kb.slot(ofDecision: later)] = c ?? Condition.null
+            }
+            guard kb.decisions[d].appliesWhen.evaluate(values) else { continue }
+            let alt = values.withUnsafeMutableBufferPointer { evaluator.evaluate(decision: d, values: $0, free: free) }
+            guard let c = alt.choice else { continue }
+            return "with \(kb.decisions[earlier].id) at its runner-up \(kb.decisions[earlier].options[ru].value), it would be \(kb.decisions[d].options[c].value)"
+        }
+        return nil
+    }
+}
