@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .target(
@@ -38,7 +39,10 @@ let package = Package(
         ),
         // Helpers shared by the test targets (temporary directories).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "ArchAdvisorCoreTests", dependencies: ["ArchAdvisorCore", "TestSupport"]),
+        .testTarget(name: "ArchAdvisorCoreTests", dependencies: [
+            "ArchAdvisorCore", "TestSupport",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "ArchAdvisorCLITests", dependencies: ["ArchAdvisorCore", "TestSupport"]),
         .testTarget(name: "ArchAdvisorScaffoldTests", dependencies: ["ArchAdvisorScaffold", "TestSupport"]),
     ]

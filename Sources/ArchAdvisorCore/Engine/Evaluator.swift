@@ -6,10 +6,13 @@ public struct Evaluator: Sendable {
     public let kb: KnowledgeBase
     /// Per decision: the option each option refines, or -1.
     let bases: [[Int]]
+    /// The batch evaluator, for re-evaluating with a defaulted answer given.
+    let choices: ChoiceEvaluator
 
     public init(kb: KnowledgeBase) {
         self.kb = kb
         bases = kb.baseOption.map { $0.map { $0 ?? -1 } }
+        choices = ChoiceEvaluator(kb: kb)
     }
 
     /// Evaluates with every detail (rules that fired, exclusions, margins, defaults).
@@ -47,17 +50,21 @@ public struct Evaluator: Sendable {
     func markDefaults(_ e: inout Evaluation) {
         let free = kb.questions.indices.filter { !e.answers.provided[$0] && !e.pinned[$0] }
         guard !free.isEmpty else { return }
-        let choices = ChoiceEvaluator(kb: kb)
-        var values = e.answers.values + Array(repeating: Condition.null, count: kb.decisions.count)
+        let original = e.answers.values + Array(repeating: Condition.null, count: kb.decisions.count)
+        var values = original
         var provided = e.answers.provided
         for q in free {
             for v in kb.representatives(of: q) {
+                // The evaluator pins unasked answers in place: start from the answers each time.
+                values = original
                 values[q] = v
                 provided[q] = true
                 values.withUnsafeMutableBufferPointer { vals in
                     provided.withUnsafeBufferPointer { choices.evaluate(vals, provided: $0) }
                 }
-                for d in kb.decisions.indices where e.decisions[d].choice != nil {
+                // Every decision, those that do not apply included: a default that makes one
+                // apply changes its choice too.
+                for d in kb.decisions.indices {
                     let c = values[kb.slot(ofDecision: d)]
                     let now: Int? = c == Condition.null ? nil : c
                     if now != e.decisions[d].choice && !e.decisions[d].flips.contains(where: { $0.question == q }) {
@@ -65,12 +72,12 @@ public struct Evaluator: Sendable {
                     }
                 }
             }
-            values[q] = e.answers.values[q]
             provided[q] = false
         }
         for d in kb.decisions.indices where !e.decisions[d].flips.isEmpty {
             e.decisions[d].restsOnDefaults = true
             let r = e.decisions[d]
+            guard r.applies else { continue }
             e.decisions[d].confidence = Scoring.confidence(margin: r.margin, hasChoice: r.choice != nil,
                                                            decision: kb.decisions[d], restsOnDefaults: true)
         }
