@@ -15,7 +15,10 @@ def main():
     with open(csv_path, newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
     header, rows = rows[0], rows[1:]
-    decisions = header[1:]
+    # The contract's columns: input, then one choice per decision; then one confidence per
+    # decision (DECISION_confidence) and an error column.
+    decisions = [h for h in header[1:] if not h.endswith("_confidence") and h != "error"]
+    confidence = {h[: -len("_confidence")]: i for i, h in enumerate(header) if h.endswith("_confidence")}
     with open(json_path, "rb") as f:
         reports = [orjson.loads(line) for line in f if line.strip()]
     if len(rows) != len(reports):
@@ -37,6 +40,11 @@ def main():
                 bad += 1
                 if bad <= 10:
                     print(f"check: {rep['input']}: {d}: CSV {cell!r}, JSON {choice!r}")
+            word = rep["decisions"][d]["confidence"] if rep["decisions"][d]["applies"] else None
+            if d in confidence and (word or "") != row[confidence[d]]:
+                bad += 1
+                if bad <= 10:
+                    print(f"check: {rep['input']}: {d} confidence: CSV {row[confidence[d]]!r}, JSON {word!r}")
     counts = {}
     for row in rows:
         for d, cell in zip(decisions, row[1:]):

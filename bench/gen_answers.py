@@ -58,6 +58,9 @@ def line(rng, questions, index):
             obj[qid] = rng.random() < 0.5
         else:
             obj[qid] = rng.choice(spec)
+    # Valid means consistent too: no more teams than engineers (archadvisor rejects that).
+    if "team_count" in obj and "team_size" in obj and obj["team_count"] > obj["team_size"]:
+        obj["team_count"], obj["team_size"] = obj["team_size"], obj["team_count"]
     # One metadata key, as a questionnaire export adds: ~590 bytes a line in all, the
     # size the JSON speed figures in shared/NOTES.md were measured at.
     obj["x-respondent"] = f"{rng.choice(ORGS)}-{rng.randrange(16**8):08x}"

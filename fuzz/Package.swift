@@ -22,5 +22,8 @@ let package = Package(
         .executableTarget(name: "FuzzConditions", dependencies: [core, "FuzzSupport"]),
         // AnswerReader.read over raw bytes, and RecordReader's .values / .lines splitting.
         .executableTarget(name: "FuzzAnswers", dependencies: [core, "FuzzSupport"]),
+        // ChoiceEvaluator (flat buffers) against Evaluator (condition trees) on answer sets
+        // made from raw bytes, given and defaulted answers mixed.
+        .executableTarget(name: "FuzzEvaluators", dependencies: [core, "FuzzSupport"]),
     ]
 )

@@ -2,6 +2,7 @@
 # Fuzzes archadvisor's parsers of untrusted text with libFuzzer:
 #   FuzzConditions  the condition language (ConditionParser.parse + TypeChecker.compile
 #                   with the real knowledge base's symbols, then evaluation)
+#   FuzzEvaluators  the batch fast path (ChoiceEvaluator) against the detailed Evaluator
 #   FuzzAnswers     answer files (AnswerReader.read over raw bytes) and the record
 #                   splitting of stdin and .jsonl input (RecordReader .values / .lines)
 #
@@ -23,7 +24,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 SECS=${1:-60}
 case $SECS in ''|*[!0-9]*) echo "usage: scripts/fuzz.sh [SECONDS]" >&2; exit 2 ;; esac
-TARGETS=${FUZZ_TARGETS:-FuzzConditions FuzzAnswers}
+TARGETS=${FUZZ_TARGETS:-FuzzConditions FuzzAnswers FuzzEvaluators}
 WORK=fuzz/.work
 FLAGS=(-c release --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address)
 
@@ -39,7 +40,8 @@ if ! "$PY" -c 'import yaml' 2>/dev/null; then
         || bench/.venv/bin/python -m pip install -q --disable-pip-version-check pyyaml
     PY=bench/.venv/bin/python
 fi
-mkdir -p "$WORK/seeds/FuzzConditions" "$WORK/seeds/FuzzAnswers" "$WORK/corpus/FuzzConditions" "$WORK/corpus/FuzzAnswers"
+mkdir -p "$WORK/seeds/FuzzConditions" "$WORK/seeds/FuzzAnswers" "$WORK/seeds/FuzzEvaluators" \
+    "$WORK/corpus/FuzzConditions" "$WORK/corpus/FuzzAnswers" "$WORK/corpus/FuzzEvaluators"
 "$PY" - "$WORK" <<'EOF'
 import glob, hashlib, json, os, sys
 import yaml
@@ -113,6 +115,13 @@ for edge in [
     '{"team_size": 5}\n\n  \n{"kubernetes": true}\r\n', '  {"team_size": 5}  \n]\n"str"\n42\n',
 ]:
     put("FuzzAnswers", edge)
+# Evaluators: three bytes per question (value draw, value draw, given bit), from a few
+# fixed patterns; the fuzzer mutates from there.
+n = len(questions)
+for pattern in range(8):
+    put("FuzzEvaluators", bytes((i * 37 + pattern * 11) % 256 for i in range(3 * n)))
+put("FuzzEvaluators", bytes([0, 0, 1] * n))
+put("FuzzEvaluators", bytes([0, 1, 0] * n))
 
 # Dictionaries: the words each parser compares with.
 def dict_line(s):
@@ -140,14 +149,14 @@ EOF
 status=0
 declare -A EXECS RESULT
 for t in $TARGETS; do
-    case $t in FuzzConditions) dict=conditions.dict ;; FuzzAnswers) dict=answers.dict ;; *) echo "unknown target $t" >&2; exit 2 ;; esac
+    case $t in FuzzConditions) dict=conditions.dict ;; FuzzAnswers) dict=answers.dict ;; FuzzEvaluators) dict="" ;; *) echo "unknown target $t" >&2; exit 2 ;; esac
     mkdir -p "$WORK/crashes/$t"
     log="$WORK/$t.log"
     echo "== $t for ${SECS}s (log: $log)"
     set +e
     SWIFT_BACKTRACE=enable=no LSAN_OPTIONS="suppressions=$ROOT/fuzz/lsan.supp:print_suppressions=0" "$BIN/$t" \
         -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
-        -dict="$WORK/$dict" -print_final_stats=1 -artifact_prefix="$WORK/crashes/$t/" \
+        ${dict:+-dict="$WORK/$dict"} -print_final_stats=1 -artifact_prefix="$WORK/crashes/$t/" \
         ${FUZZ_ARGS:-} "$WORK/corpus/$t" "$WORK/seeds/$t" > "$log" 2>&1
     rc=$?
     set -e

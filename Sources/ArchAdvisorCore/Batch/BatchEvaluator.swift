@@ -24,14 +24,13 @@ public final class BatchEvaluator {
 
     let kb: KnowledgeBase
     let format: ReportFormat
-    let style: Style
     let reader: AnswerReader
     let evaluator: Evaluator
     let choiceEvaluator: ChoiceEvaluator
-    let json: JSONReport
-    let text: TextReport
-    /// Option values per decision, as bytes, for the CSV fast path.
-    let optionBytes: [[[UInt8]]]
+    /// Writes the chosen format; the batch knows none itself.
+    let renderer: any BatchRenderer
+    /// The CSV fast path's writer (answer sets with every answer given).
+    let csv: CSVReport
     /// `decision=choice` policies to count (see ``Summary/choices``).
     public var watchChoices = false
     /// The date decision records carry (`YYYY-MM-DD`). Lazy: a DateFormatter costs ~0.5 ms
@@ -42,31 +41,28 @@ public final class BatchEvaluator {
     private var out: [UInt8] = []
     private var values: [Int]
     private var provided: [Bool]
+    private var confidence: [UInt8]
     private let defaults: [Int]
     public private(set) var summary = Summary()
 
     public init(kb: KnowledgeBase, format: ReportFormat, style: Style = Style(color: false)) {
         self.kb = kb
         self.format = format
-        self.style = style
         reader = AnswerReader(kb: kb)
         evaluator = Evaluator(kb: kb)
         choiceEvaluator = ChoiceEvaluator(kb: kb)
-        json = JSONReport(kb: kb)
-        text = TextReport(kb: kb, style: style)
-        optionBytes = kb.decisions.map { $0.options.map { Array($0.value.utf8) } }
+        renderer = BatchRenderers.renderer(for: format, kb: kb, style: style)
+        csv = CSVReport(kb: kb)
+        confidence = Array(repeating: 0, count: kb.decisions.count)
         defaults = kb.defaultValues
         values = defaults
         provided = Array(repeating: false, count: kb.questions.count)
         out.reserveCapacity(1 << 16)
     }
 
-    /// The CSV header line.
-    public var csvHeader: String { "input," + kb.decisions.map(\.id).joined(separator: ",") + "\n" }
-
     /// Evaluates every input in order, sending output to `sink`.
     public func run(_ inputs: [InputSource], sink: BatchSink) {
-        if format == .csv { emit(csvHeader, sink) }
+        emit(renderer.header, sink)
         var first = true
         for input in inputs {
             run(input, sink: sink, first: &first)
@@ -93,7 +89,7 @@ public final class BatchEvaluator {
         defer { records.close() }
         var count = 0
         let single = mode == .whole
-        let quoted = BatchEvaluator.needsCSVQuotes(input.name)
+        let quoted = CSVReport.needsQuotes(input.name)
         do {
             try records.forEach { record in
                 count += 1
@@ -103,7 +99,7 @@ public final class BatchEvaluator {
                         : "too large (\(Self.size(size))); a record may be at most \(RecordReader.maxRecord >> 20) MiB"
                     fail(single ? input.name : "\(input.name):\(line)", [AnswerProblem(key: nil, message: message)], sink, first: &first)
                 case .bytes(let bytes, let line):
-                    evaluate(bytes, name: RecordName(input: input.name, line: single ? nil : line, csvQuoted: quoted), sink: sink, first: &first)
+                    evaluate(bytes, name: CSVReport.RecordName(input: input.name, line: single ? nil : line, quoted: quoted), sink: sink, first: &first)
                 }
                 if (summary.evaluated + summary.failed) & 0xFFF == 0 { sink.progress(summary.evaluated + summary.failed) }
                 return true
@@ -117,20 +113,6 @@ public final class BatchEvaluator {
         }
     }
 
-    /// The name of one answer set: the input's, plus `:LINE` for JSON Lines and stdin. Made
-    /// into a String only when needed (errors, and formats other than the CSV fast path).
-    struct RecordName {
-        let input: String
-        let line: Int?
-        /// Whether the CSV cell needs quotes (computed once per input).
-        let csvQuoted: Bool
-        var string: String { line.map { "\(input):\($0)" } ?? input }
-    }
-
-    static func needsCSVQuotes(_ s: String) -> Bool {
-        s.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D })
-    }
-
     /// A size for a message: bytes, or MiB with one decimal (rounded down, so a file just
     /// over a limit never reads as equal to it: 17,000,000 bytes is "16.2 MiB").
     static func size(_ n: Int) -> String {
@@ -139,7 +121,7 @@ public final class BatchEvaluator {
         return "\(tenths / 10).\(tenths % 10) MiB"
     }
 
-    private func evaluate(_ bytes: UnsafeRawBufferPointer, name record: RecordName, sink: BatchSink, first: inout Bool) {
+    private func evaluate(_ bytes: UnsafeRawBufferPointer, name record: CSVReport.RecordName, sink: BatchSink, first: inout Bool) {
         // Reset to defaults without allocating.
         let problems: [AnswerProblem] = values.withUnsafeMutableBufferPointer { v in
             provided.withUnsafeMutableBufferPointer { p in
@@ -153,19 +135,19 @@ public final class BatchEvaluator {
             return
         }
         summary.evaluated += 1
-        if format == .csv && !watchChoices {
-            values.withUnsafeMutableBufferPointer { v in provided.withUnsafeBufferPointer { choiceEvaluator.evaluate(v, provided: $0) } }
+        // The CSV fast path, when every answer is given: then nothing rests on a default and
+        // the confidence follows from the margin alone.
+        if format == .csv && !watchChoices && !provided.contains(false) {
+            values.withUnsafeMutableBufferPointer { v in
+                provided.withUnsafeBufferPointer { p in
+                    confidence.withUnsafeMutableBufferPointer { choiceEvaluator.evaluate(v, provided: p, confidence: $0) }
+                }
+            }
             // Append to a local (moved out of the property and back): one exclusivity check
             // instead of one per append.
             var row: [UInt8] = []
             swap(&row, &out)
-            BatchEvaluator.appendCSVName(record, to: &row)
-            for d in 0..<kb.decisions.count {
-                row.append(UInt8(ascii: ","))
-                let c = values[kb.questions.count + d]
-                if c != Condition.null { row.append(contentsOf: optionBytes[d][c]) }
-            }
-            row.append(0x0A)
+            values.withUnsafeBufferPointer { v in confidence.withUnsafeBufferPointer { csv.appendRow(record, values: v, confidence: $0, to: &row) } }
             swap(&row, &out)
             if out.count >= 1 << 16 { flush(sink) }
             return
@@ -188,71 +170,12 @@ public final class BatchEvaluator {
     }
 
     private func render(_ name: String, _ outcome: InputOutcome, _ sink: BatchSink, first: inout Bool) {
-        switch format {
-        case .json:
-            emit(json.render(input: name, outcome: outcome) + "\n", sink)
-        case .csv:
-            appendCSVField(name)
-            if case .evaluated(let e) = outcome {
-                for r in e.decisions {
-                    out.append(UInt8(ascii: ","))
-                    if let c = r.choice { out.append(contentsOf: optionBytes[r.decision][c]) }
-                }
-            } else {
-                out.append(contentsOf: Array(repeating: UInt8(ascii: ","), count: kb.decisions.count))
-            }
-            out.append(0x0A)
-        case .table:
-            let table = QuestionnaireText(kb: kb, style: style, width: width).fit(text.table(input: name, outcome: outcome))
-            emit((first ? "" : "\n") + table + "\n", sink)
-        case .markdown:
-            emit((first ? "# archadvisor evaluation\n\n" : "\n") + text.markdown(input: name, outcome: outcome), sink)
-        case .adr:
-            if case .evaluated(let e) = outcome {
-                emit((first ? "" : "\n") + DecisionRecord(kb: kb, date: date).render(input: name, evaluation: e), sink)
-            }
-        case .mermaid:
-            if case .evaluated(let e) = outcome {
-                emit((first ? "" : "\n") + "%% \(name)\n" + MermaidDiagram(kb: kb).render(e), sink)
-            }
-        }
+        var chunk: [UInt8] = []
+        swap(&chunk, &out)
+        renderer.render(name, outcome, first: first, context: BatchContext(width: width, date: { self.date }), to: &chunk)
+        swap(&chunk, &out)
         first = false
         if out.count >= 1 << 16 { flush(sink) }
-    }
-
-    /// Appends the CSV cell of `record` (`input:line`, quoted when needed) without building a String.
-    static func appendCSVName(_ record: RecordName, to out: inout [UInt8]) {
-        if record.csvQuoted {
-            out.append(UInt8(ascii: "\""))
-            for b in record.input.utf8 {
-                if b == UInt8(ascii: "\"") { out.append(b) }
-                out.append(b)
-            }
-        } else {
-            out.append(contentsOf: record.input.utf8)
-        }
-        if var n = record.line {
-            out.append(UInt8(ascii: ":"))
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-                var i = 20
-                repeat { i -= 1; digits[i] = UInt8(ascii: "0") + UInt8(n % 10); n /= 10 } while n > 0
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
-            }
-        }
-        if record.csvQuoted { out.append(UInt8(ascii: "\"")) }
-    }
-
-    private func appendCSVField(_ s: String) {
-        if s.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) {
-            out.append(UInt8(ascii: "\""))
-            for b in s.utf8 {
-                if b == UInt8(ascii: "\"") { out.append(b) }
-                out.append(b)
-            }
-            out.append(UInt8(ascii: "\""))
-        } else {
-            out.append(contentsOf: s.utf8)
-        }
     }
 
     private func emit(_ s: String, _ sink: BatchSink) {

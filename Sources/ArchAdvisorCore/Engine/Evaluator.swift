@@ -182,6 +182,9 @@ public final class ChoiceEvaluator: @unchecked Sendable {
     private let baseStart: UnsafeMutableBufferPointer<Int>
     /// Per option of every decision: the option it refines, or -1.
     private let bases: UnsafeMutableBufferPointer<Int>
+    /// Per decision: the margins from which a choice is clear and leaning.
+    private let clearMargin: UnsafeMutableBufferPointer<Double>
+    private let leaningMargin: UnsafeMutableBufferPointer<Double>
     /// Per rule (in decision order): root node, first effect (and one past the last), the
     /// rule's index in the knowledge base, whether it adds to refinements only, first read.
     private let ruleRoot: UnsafeMutableBufferPointer<Int>
@@ -253,6 +256,8 @@ public final class ChoiceEvaluator: @unchecked Sendable {
         self.ruleStart = copy(ruleStart)
         self.baseStart = copy(baseStart)
         self.bases = copy(bases)
+        self.clearMargin = copy(kb.decisions.map(\.clearMargin))
+        self.leaningMargin = copy(kb.decisions.map(\.leaningMargin))
         self.ruleRoot = copy(ruleRoot)
         self.effectStart = copy(effectStart)
         self.ruleIndex = copy(ruleIndex)
@@ -272,6 +277,7 @@ public final class ChoiceEvaluator: @unchecked Sendable {
                   UnsafeMutableRawPointer(appliesRoot.baseAddress), UnsafeMutableRawPointer(optionCount.baseAddress),
                   UnsafeMutableRawPointer(ruleStart.baseAddress), UnsafeMutableRawPointer(baseStart.baseAddress),
                   UnsafeMutableRawPointer(bases.baseAddress), UnsafeMutableRawPointer(ruleRoot.baseAddress),
+                  UnsafeMutableRawPointer(clearMargin.baseAddress), UnsafeMutableRawPointer(leaningMargin.baseAddress),
                   UnsafeMutableRawPointer(effectStart.baseAddress), UnsafeMutableRawPointer(ruleIndex.baseAddress),
                   UnsafeMutableRawPointer(ruleRefinesOnly.baseAddress), UnsafeMutableRawPointer(readStart.baseAddress),
                   UnsafeMutableRawPointer(readSlots.baseAddress), UnsafeMutableRawPointer(effectOption.baseAddress),
@@ -339,15 +345,24 @@ public final class ChoiceEvaluator: @unchecked Sendable {
     /// with each decision's choice index, or ``Condition/null``; answers the questionnaire
     /// would not ask are set to their defaults. `provided[q]` says whether question `q`
     /// was answered rather than defaulted.
-    public func evaluate(_ values: UnsafeMutableBufferPointer<Int>, provided: UnsafeBufferPointer<Bool>) {
+    ///
+    /// With `confidence`, also writes each decision's ``Confidence`` as a code (see
+    /// ``confidenceCode(_:)``; 0 when the decision does not apply), from the margin alone:
+    /// right when every answer is given, since only a defaulted answer can lower it.
+    public func evaluate(_ values: UnsafeMutableBufferPointer<Int>, provided: UnsafeBufferPointer<Bool>,
+                         confidence: UnsafeMutableBufferPointer<UInt8>? = nil) {
         withUnsafeTemporaryAllocation(of: Bool.self, capacity: questionCount + maxOptions) { scratch in
             let pinned = UnsafeMutableBufferPointer(rebasing: scratch[0..<questionCount])
             let excluded = UnsafeMutableBufferPointer(rebasing: scratch[questionCount...])
             withUnsafeTemporaryAllocation(of: Double.self, capacity: maxOptions) { scores in
-                evaluate(values, provided: provided, pinned: pinned, scores: scores, excluded: excluded)
+                evaluate(values, provided: provided, pinned: pinned, scores: scores, excluded: excluded, confidence: confidence)
             }
         }
     }
+
+    /// The code of a confidence in ``evaluate(_:provided:confidence:)``'s output: its index
+    /// in ``Confidence/allCases`` plus one.
+    public static func confidenceCode(_ c: Confidence) -> UInt8 { UInt8(Confidence.allCases.firstIndex(of: c)! + 1) }
 
     /// Every answer given (what-if trials, the batch with complete answer sets).
     public func evaluate(_ values: UnsafeMutableBufferPointer<Int>) {
@@ -359,7 +374,7 @@ public final class ChoiceEvaluator: @unchecked Sendable {
 
     private func evaluate(_ values: UnsafeMutableBufferPointer<Int>, provided: UnsafeBufferPointer<Bool>,
                           pinned: UnsafeMutableBufferPointer<Bool>, scores: UnsafeMutableBufferPointer<Double>,
-                          excluded: UnsafeMutableBufferPointer<Bool>) {
+                          excluded: UnsafeMutableBufferPointer<Bool>, confidence: UnsafeMutableBufferPointer<UInt8>?) {
         for q in 0..<questionCount {
             pinned[q] = false
             let root = askRoot[q]
@@ -376,6 +391,7 @@ public final class ChoiceEvaluator: @unchecked Sendable {
         for d in 0..<decisionCount {
             let slot = questionCount + d
             values[slot] = Condition.null
+            confidence?[d] = 0
             guard holds(appliesRoot[d], UnsafeBufferPointer(values)) else { continue }
             let n = optionCount[d]
             for o in 0..<n { scores[o] = 0; excluded[o] = false }
@@ -385,7 +401,10 @@ public final class ChoiceEvaluator: @unchecked Sendable {
             for r in ruleStart[d]..<ruleStart[d + 1] where !ruleRefinesOnly[r] {
                 apply(r, values, provided: provided, pinned: pinned, scores: scores, excluded: excluded)
             }
-            guard let winner = Scoring.baseWinner(scores: s, excluded: x, base: base) else { continue }
+            guard let winner = Scoring.baseWinner(scores: s, excluded: x, base: base) else {
+                confidence?[d] = ChoiceEvaluator.confidenceCode(.none)
+                continue
+            }
             var choice = winner
             if Scoring.hasRefinements(winner, base: base) {
                 for r in ruleStart[d]..<ruleStart[d + 1] where ruleRefinesOnly[r] {
@@ -396,6 +415,12 @@ public final class ChoiceEvaluator: @unchecked Sendable {
                 choice = Scoring.refine(winner, scores: s, excluded: x, base: base)
             }
             values[slot] = choice
+            if let confidence {
+                // As the detailed evaluator words it, through the same function.
+                let margin = Scoring.runnerUp(choice, scores: s, excluded: x).map { s[choice] - s[$0] }
+                let decision = ConfidenceMargins(clear: clearMargin[d], leaning: leaningMargin[d])
+                confidence[d] = ChoiceEvaluator.confidenceCode(Scoring.confidence(margin: margin, hasChoice: true, margins: decision, restsOnDefaults: false))
+            }
         }
     }
 

@@ -8,6 +8,13 @@
 /// microservices), between that base and its refinements (by section 6). Rules that add
 /// points to refinements only are weighed in the second stage alone, so they can never
 /// move a decision between base options. Ties go to the option listed first.
+/// A decision's margins: the lead over the runner-up from which a choice is clear, and
+/// from which it is leaning.
+public struct ConfidenceMargins: Sendable {
+    public var clear: Double
+    public var leaning: Double
+}
+
 public enum Scoring {
     /// The best base option (one that refines no other) that is not excluded; ties go to
     /// the first listed. `base[o]` is the option `o` refines, or -1.
@@ -63,10 +70,16 @@ public enum Scoring {
     /// How clear a choice is: from the margin over the runner-up and the decision's
     /// margins; never "clear" or "only option" when the choice rests on defaults.
     public static func confidence(margin: Double?, hasChoice: Bool, decision: Decision, restsOnDefaults: Bool) -> Confidence {
+        confidence(margin: margin, hasChoice: hasChoice, margins: ConfidenceMargins(clear: decision.clearMargin, leaning: decision.leaningMargin),
+                   restsOnDefaults: restsOnDefaults)
+    }
+
+    @inline(__always)
+    public static func confidence(margin: Double?, hasChoice: Bool, margins: ConfidenceMargins, restsOnDefaults: Bool) -> Confidence {
         guard hasChoice else { return .none }
         let word: Confidence
         if let margin {
-            word = margin >= decision.clearMargin ? .clear : margin >= decision.leaningMargin ? .leaning : .closeCall
+            word = margin >= margins.clear ? .clear : margin >= margins.leaning ? .leaning : .closeCall
         } else {
             word = .onlyOption
         }

@@ -39,7 +39,7 @@ let scratch: Int32 = {
 /// The fast path and the full evaluator must agree on `answers`.
 func checkChoices(_ answers: AnswerSet, _ what: String) {
     var slots = answers.values + Array(repeating: Condition.null, count: kb.decisions.count)
-    slots.withUnsafeMutableBufferPointer { fastEvaluator.evaluate($0) }
+    slots.withUnsafeMutableBufferPointer { v in answers.provided.withUnsafeBufferPointer { fastEvaluator.evaluate(v, provided: $0) } }
     let full = fullEvaluator.evaluate(answers)
     for r in full.decisions {
         let fast = slots[questionCount + r.decision]
