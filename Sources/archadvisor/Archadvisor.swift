@@ -10,7 +10,7 @@ struct Archadvisor: ParsableCommand {
         base missing, corrupt or of an unsupported schema; 4 scaffold refused.
         """,
         version: "0.1.0",
-        subcommands: [Ask.self, Evaluate.self, Explain.self, WhatIfCommand.self, Scaffold.self, Recheck.self, KB.self]
+        subcommands: [Ask.self, Evaluate.self, Explain.self, WhatIfCommand.self, Scaffold.self, Recheck.self, Check.self, KB.self]
     )
 }
 

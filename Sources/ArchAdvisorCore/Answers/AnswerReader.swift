@@ -6,6 +6,10 @@
 /// checks everything a general JSON parser would (syntax, UTF-8, nesting depth, 64-bit
 /// range) and reports every problem with the key and what was expected.
 public final class AnswerReader: @unchecked Sendable {
+    /// Top-level keys that are not questions: `$schema`, and what `archadvisor check` reads
+    /// (`current`, what the service runs today, and `waivers`).
+    public static let reservedKeys: Set<String> = ["$schema", "current", "waivers"]
+
     /// Deepest nesting accepted inside `x-` values.
     public static let maxDepth = 128
 
@@ -203,7 +207,7 @@ public final class AnswerReader: @unchecked Sendable {
         guard let q else {
             let name = p.decodeString(key, start: key.start)
             try p.skipValue(depth: 0, key: name)
-            if name.hasPrefix("x-") || name == "$schema" { return }
+            if name.hasPrefix("x-") || AnswerReader.reservedKeys.contains(name) { return }
             if !p.isValidUTF8(key) {
                 problems.append(AnswerProblem(key: name, message: "the key is not valid UTF-8"))
                 return

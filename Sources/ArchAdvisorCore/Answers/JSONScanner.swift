@@ -199,7 +199,9 @@ extension AnswerReader {
         /// A key that is not a question and is ignored: `x-...` or `$schema` (unescaped).
         @inline(__always) func isIgnoredKey(_ r: StringRange) -> Bool {
             if r.count >= 2 && base![r.start] == UInt8(ascii: "x") && base![r.start + 1] == UInt8(ascii: "-") { return true }
-            return r.count == 7 && memcmp(base! + r.start, "$schema", 7) == 0
+            // `$schema`, and the keys `archadvisor check` reads: `current` and `waivers`.
+            return r.count == 7 && (memcmp(base! + r.start, "$schema", 7) == 0 || memcmp(base! + r.start, "current", 7) == 0
+                || memcmp(base! + r.start, "waivers", 7) == 0)
         }
 
         /// Matches a literal (`true`, `false`, `null`) followed by a delimiter.

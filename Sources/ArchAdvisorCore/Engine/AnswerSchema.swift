@@ -17,6 +17,37 @@ public enum AnswerSchema {
             props.append("    \(JSONText.quoted(q.id)): {\n      " + fields.joined(separator: ",\n      ") + "\n    }")
         }
         props.append("    \"$schema\": {\n      \"type\": \"string\"\n    }")
+        // What `archadvisor check` reads: what the service runs today, and waivers.
+        let current = kb.decisions.map { d in
+            "        \(JSONText.quoted(d.id)): {\"enum\": [" + d.options.map { JSONText.quoted($0.value) }.joined(separator: ", ") + ", null]}"
+        }
+        props.append("""
+                "current": {
+                  "description": "What the service runs today, decision by decision; archadvisor check reports where it differs from the recommendation (drift/DECISION).",
+                  "type": "object",
+                  "properties": {
+            \(current.joined(separator: ",\n"))
+                  },
+                  "additionalProperties": false
+                }
+            """)
+        props.append("""
+                "waivers": {
+                  "description": "Findings of archadvisor check accepted for now: each with the finding id (e.g. drift/architecture), why, who owns it and when it expires.",
+                  "type": "array",
+                  "items": {
+                    "type": "object",
+                    "properties": {
+                      "finding": {"type": "string"},
+                      "reason": {"type": "string", "minLength": 1},
+                      "owner": {"type": "string", "minLength": 1},
+                      "expires": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+                    },
+                    "required": ["finding", "reason", "owner", "expires"],
+                    "additionalProperties": false
+                  }
+                }
+            """)
         return """
         {
           "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -46,8 +46,11 @@ public struct Reasoning: Sendable {
     public func restsOn(_ r: DecisionResult, in e: Evaluation, labels: Bool = false) -> [String] {
         r.flips.map { f in
             let q = kb.questions[f.question]
-            let to = labels ? label(r.decision, f.choice) : value(r.decision, f.choice)
             let answered = f.value == q.defaultValue ? "answered \(q.displayValue(f.value)) explicitly" : "answered \(q.displayValue(f.value))"
+            guard let choice = f.choice else {
+                return "`\(q.id)` was left at its default (\(q.displayValue(q.defaultValue))); \(answered), the decision would not apply"
+            }
+            let to = labels ? label(r.decision, choice) : value(r.decision, choice)
             return "`\(q.id)` was left at its default (\(q.displayValue(q.defaultValue))); \(answered), the choice would be \(to)"
         }
     }
