@@ -20,7 +20,7 @@ struct KnowledgeBaseCommandTests {
         let answers = try dir.write("a.json", Answers.monolith)
         let use = try CLI.run(["evaluate", "--kb", a, "--format", "csv", answers])
         #expect(use.status == 0, "\(use)")
-        #expect(use.stdoutLines.last == "\(answers),monolith,,,,")
+        #expect(use.stdoutLines.last?.hasPrefix("\(answers),monolith,,,,,") == true)
     }
 
     @Test func buildOfBrokenRulesPointsAtTheProblem() throws {

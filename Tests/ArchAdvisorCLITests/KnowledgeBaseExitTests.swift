@@ -88,7 +88,7 @@ struct KnowledgeBaseExitTests {
         let answers = try dir.write("a.json", Answers.monolith)
         let r = try CLI.run(["evaluate", "--format", "csv", answers], environment: ["ARCHADVISOR_KB": copy])
         #expect(r.status == 0, "\(r)")
-        #expect(r.stdoutLines.last == "\(answers),monolith,,,,")
+        #expect(r.stdoutLines.last?.hasPrefix("\(answers),monolith,,,,,") == true)
     }
 
     @Test func directoryAsKnowledgeBase() throws {
