@@ -26,11 +26,16 @@ status=0
 "$bin" check --format sarif --today 2026-12-01 examples/portfolio > "$tmp/out.sarif" || status=$?
 [[ $status == 1 ]] || { echo "check --format sarif exited $status, expected 1 (the portfolio has errors)"; exit 1; }
 "$bin" check --format junit --today 2026-12-01 examples/portfolio > "$tmp/out.xml" || true
-"$py" - "$schema" "$tmp/out.sarif" "$tmp/out.xml" <<'PY'
+"$bin" check --format json --today 2026-12-01 examples/portfolio > "$tmp/out.json" || true
+"$bin" kb schema --check > "$tmp/check.schema.json"
+"$py" - "$schema" "$tmp/out.sarif" "$tmp/out.xml" "$tmp/check.schema.json" "$tmp/out.json" <<'PY'
 import json, sys
 import xml.etree.ElementTree as ET
 import jsonschema
 schema, sarif = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+report_schema = json.load(open(sys.argv[4]))
+jsonschema.Draft202012Validator.check_schema(report_schema)
+jsonschema.Draft202012Validator(report_schema).validate(json.load(open(sys.argv[5])))
 jsonschema.validate(sarif, schema, cls=jsonschema.Draft7Validator if "draft-07" in schema.get("$schema", "") else None)
 results = sarif["runs"][0]["results"]
 assert all(r.get("partialFingerprints") for r in results), "every result has partialFingerprints"
@@ -39,6 +44,7 @@ assert root.tag == "testsuites", root.tag
 suites = root.findall("testsuite")
 cases = root.findall("testsuite/testcase")
 assert int(root.get("tests")) == len(cases), "declared tests match the testcases"
+print("check-gate: check --format json valid against kb schema --check")
 print(f"check-gate: SARIF valid against the 2.1.0 schema ({len(results)} results, "
       f"{len(sarif['runs'][0]['tool']['driver']['rules'])} rules); JUnit parsed: {len(suites)} suites, {len(cases)} cases, "
       f"{len(root.findall('testsuite/testcase/failure'))} failures, {len(root.findall('testsuite/testcase/skipped'))} skipped")

@@ -131,10 +131,13 @@ struct KB: ParsableCommand {
     }
 
     struct Schema: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "schema", abstract: "Print a JSON Schema for answer files, generated from the knowledge base.")
+        static let configuration = CommandConfiguration(commandName: "schema", abstract: "Print a JSON Schema for answer files (or, with --check, for `check --format json`), generated from the knowledge base.")
         @OptionGroup var kbOptions: KnowledgeBaseOptions
+        @Flag(help: "The schema of `archadvisor check --format json` instead.")
+        var check = false
         func run() throws {
-            Terminal.standardOutput.write(AnswerSchema.render(try kbOptions.load()))
+            let kb = try kbOptions.load()
+            Terminal.standardOutput.write(check ? CheckReportSchema.render(kb) : AnswerSchema.render(kb))
         }
     }
 }

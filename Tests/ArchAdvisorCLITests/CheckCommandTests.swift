@@ -168,3 +168,36 @@ struct CheckCommandTests {
         #expect(drifted.stdout.contains("drift/architecture"), "\(drifted)")
     }
 }
+
+/// The pre-commit hook (.pre-commit-hooks.yaml) runs its entry on the files it matches.
+@Suite("check: the pre-commit hook")
+struct PreCommitHookTests {
+    /// `key: value` of the hook definition (a one-hook YAML list).
+    static func field(_ key: String) throws -> String {
+        let text = try String(contentsOf: CLI.root.appendingPathComponent(".pre-commit-hooks.yaml"), encoding: .utf8)
+        let line = try #require(text.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("\(key):") || $0.hasPrefix("- \(key):") })
+        return String(line.drop { $0 != ":" }.dropFirst()).trimmingCharacters(in: .whitespaces)
+    }
+
+    @Test func filesPatternMatchesAnswerFilesOnly() throws {
+        let regex = try NSRegularExpression(pattern: try Self.field("files"))
+        func matches(_ path: String) -> Bool { regex.firstMatch(in: path, range: NSRange(path.startIndex..., in: path)) != nil }
+        #expect(matches("examples/portfolio/shop/archadvisor.json"))
+        #expect(matches("services/billing.archadvisor.json"))
+        #expect(matches("shop/.archadvisor/answers.json"))
+        #expect(!matches("package.json") && !matches("answers.json") && !matches("archadvisor.json.bak"))
+    }
+
+    @Test func entryChecksTheChangedFiles() throws {
+        let entry = try Self.field("entry").split(separator: " ").map(String.init)
+        #expect(entry.first == "archadvisor" && entry.dropFirst().first == "check")
+        let binary = try #require(CLI.binary)
+        let args = Array(entry.dropFirst()) + ["--today", "2026-12-01"]
+        let shop = CLI.root.appendingPathComponent("examples/portfolio/shop/archadvisor.json").path
+        let search = CLI.root.appendingPathComponent("examples/portfolio/search/archadvisor.json").path
+        #expect(try CLI.run(args + [shop]).status == 0, "a service that runs what is recommended passes (\(binary.path))")
+        let drifted = try CLI.run(args + [shop, search])
+        #expect(drifted.status == 1)
+        #expect(drifted.stdout.contains("drift/architecture"))
+    }
+}

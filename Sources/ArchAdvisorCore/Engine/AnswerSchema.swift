@@ -67,3 +67,85 @@ public enum AnswerSchema {
         """
     }
 }
+
+/// A JSON Schema (draft 2020-12) for `archadvisor check --format json`.
+public enum CheckReportSchema {
+    public static func render(_ kb: KnowledgeBase) -> String {
+        let decisions = kb.decisions.map { d in
+            "        \(JSONText.quoted(d.id)): {\"enum\": [" + d.options.map { JSONText.quoted($0.value) }.joined(separator: ", ") + ", null]}"
+        }.joined(separator: ",\n")
+        return """
+        {
+          "$schema": "https://json-schema.org/draft/2020-12/schema",
+          "$id": "https://archadvisor.dev/schema/check-\(kb.sourceHash.prefix(12)).json",
+          "title": "archadvisor check report",
+          "type": "object",
+          "required": ["knowledge_base", "date", "files", "summary"],
+          "additionalProperties": false,
+          "properties": {
+            "knowledge_base": {"type": "string", "description": "Hash of the knowledge base the files were checked with."},
+            "date": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "The date waivers were compared with."},
+            "files": {"type": "array", "items": {"$ref": "#/$defs/file"}},
+            "summary": {
+              "type": "object",
+              "required": ["files", "errors", "warnings", "notes", "suppressed"],
+              "additionalProperties": false,
+              "properties": {
+                "files": {"type": "integer", "minimum": 0},
+                "errors": {"type": "integer", "minimum": 0},
+                "warnings": {"type": "integer", "minimum": 0},
+                "notes": {"type": "integer", "minimum": 0},
+                "suppressed": {"type": "integer", "minimum": 0}
+              }
+            }
+          },
+          "$defs": {
+            "decisions": {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+        \(decisions)
+              }
+            },
+            "file": {
+              "type": "object",
+              "required": ["file", "service", "decisions", "current", "findings"],
+              "additionalProperties": false,
+              "properties": {
+                "file": {"type": "string"},
+                "service": {"type": "string"},
+                "decisions": {"oneOf": [{"$ref": "#/$defs/decisions"}, {"type": "null"}], "description": "The recommendation; null when the file is invalid."},
+                "current": {"$ref": "#/$defs/decisions", "description": "What the service runs today, as the file says."},
+                "findings": {"type": "array", "items": {"$ref": "#/$defs/finding"}}
+              }
+            },
+            "finding": {
+              "type": "object",
+              "required": ["id", "severity", "file", "line", "decision", "message", "suppressed"],
+              "additionalProperties": false,
+              "properties": {
+                "id": {"type": "string", "pattern": "^(drift|close-call|rests-on-defaults)/[a-z0-9_]+$|^waiver-expired$|^invalid-answers$|^policy/[a-z0-9-]+$"},
+                "severity": {"enum": ["error", "warning", "note"]},
+                "file": {"type": "string"},
+                "line": {"type": "integer", "minimum": 1},
+                "decision": {"type": ["string", "null"]},
+                "message": {"type": "string"},
+                "suppressed": {"type": "boolean"},
+                "waiver": {
+                  "type": "object",
+                  "required": ["reason", "owner", "expires"],
+                  "additionalProperties": false,
+                  "properties": {
+                    "reason": {"type": "string"},
+                    "owner": {"type": "string"},
+                    "expires": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+                  }
+                }
+              }
+            }
+          }
+        }
+
+        """
+    }
+}
