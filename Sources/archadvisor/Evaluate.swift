@@ -27,17 +27,17 @@ struct Evaluate: ParsableCommand {
 
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give at least one answer file, or - for stdin") }
-        for p in failOn where p != "close-call" && !p.contains("=") {
-            throw ValidationError("--fail-on '\(p)': expected close-call or DECISION=CHOICE")
-        }
     }
 
     func run() throws {
         let kb = try kbOptions.load()
-        for p in failOn where p.contains("=") {
-            let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
-            guard let d = kb.decisionIndex[parts[0]], kb.decisions[d].optionIndex(parts[1]) != nil else {
-                Terminal.standardError.write("archadvisor: --fail-on \(p): expected DECISION=CHOICE with a decision and option of the knowledge base (see `archadvisor kb show`)\n")
+        // Checked against the knowledge base's decisions, each with what was likely meant.
+        var policies: [FailOnPolicy] = []
+        for p in failOn {
+            switch FailOnPolicy.parse(p, kb: kb) {
+            case .success(let policy): policies.append(policy)
+            case .failure(let problem):
+                Terminal.standardError.write("archadvisor: \(problem)\n")
                 throw ExitCode(2)
             }
         }
@@ -50,12 +50,12 @@ struct Evaluate: ParsableCommand {
         sink.finish()
         let summary = batch.summary
         var policyFailed = false
-        for p in failOn {
-            if p == "close-call", summary.closeCalls > 0 {
+        for policy in policies {
+            if policy == .closeCall, summary.closeCalls > 0 {
                 Terminal.standardError.write("archadvisor: policy close-call failed: \(summary.closeCalls) decision\(summary.closeCalls == 1 ? " is a close call" : "s are close calls")\n")
                 policyFailed = true
-            } else if let n = summary.choices[p], n > 0 {
-                Terminal.standardError.write("archadvisor: policy \(p) failed: \(n) input\(n == 1 ? "" : "s") chose it\n")
+            } else if policy != .closeCall, let n = summary.choices[policy.text], n > 0 {
+                Terminal.standardError.write("archadvisor: policy \(policy.text) failed: \(n) input\(n == 1 ? "" : "s") chose it\n")
                 policyFailed = true
             }
         }
