@@ -7,22 +7,25 @@ struct Evaluate: ParsableCommand {
         commandName: "evaluate",
         abstract: "Evaluate answer files (.json), JSON Lines files (.jsonl) or stdin (-).",
         discussion: """
-        One output per answer set, in input order. A bad input gets an error in its place \
-        (and a line on stderr naming the file, the key and what was expected); the other \
-        inputs are still evaluated, and the exit code is 2.
+        One output per answer set, in input order; with several inputs (files, a .jsonl \
+        file or stdin) --format json prints JSON Lines, one object per line. A bad input \
+        gets an error in its place (and a line on stderr naming the file, the key and \
+        what was expected); the other inputs are still evaluated, and the exit code is 2.
         """
     )
 
     @OptionGroup var kbOptions: KnowledgeBaseOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: "table, json, csv or markdown (default: table on a terminal, else json).")
+    @Option(help: ArgumentHelp(
+        "How to print the results (default: table on a terminal, else json).",
+        discussion: "With several inputs (files, a .jsonl file or stdin), json prints JSON Lines: one object per line, in input order."))
     var format: ReportFormat?
 
     @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit 1 when a policy fails: 'close-call' (any decision is a close call) or DECISION=CHOICE (e.g. architecture=service_mesh). Repeatable.", valueName: "POLICY"))
     var failOn: [String] = []
 
-    @Argument(help: "Answer files; - for stdin.")
+    @Argument(help: "Answer files; - for stdin.", completion: .answerInputs)
     var inputs: [String] = []
 
     func validate() throws {
@@ -64,7 +67,19 @@ struct Evaluate: ParsableCommand {
     }
 }
 
-extension ReportFormat: ExpressibleByArgument {}
+extension ReportFormat: ExpressibleByArgument {
+    /// One line each in `evaluate --help`.
+    public static var allValueDescriptions: [String: String] {
+        [
+            "table": "text for people: decisions, confidence, reasons",
+            "json": "one JSON object per input, with every detail",
+            "csv": "a header, then one row of choices per input",
+            "markdown": "a Markdown report: the decisions and reasons",
+            "adr": "a MADR 4.0 architecture decision record",
+            "mermaid": "a Mermaid flowchart of the chosen architecture",
+        ]
+    }
+}
 
 /// Sends batch output to stdout, problems to stderr, and a progress line to a terminal.
 final class TerminalSink: BatchSink {
