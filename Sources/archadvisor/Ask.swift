@@ -33,10 +33,10 @@ struct Ask: ParsableCommand {
     @OptionGroup var kbOptions: KnowledgeBaseOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: ArgumentHelp("Save the answers to FILE (also the answers so far when interrupted).", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Save the answers to FILE (also the answers so far when interrupted).", valueName: "FILE"), completion: .answerFile)
     var save: String?
 
-    @Option(help: ArgumentHelp("Continue from an answers file: ask only what it does not answer.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Continue from an answers file: ask only what it does not answer.", valueName: "FILE"), completion: .answerFile)
     var answers: String?
 
     @Flag(help: "Ask every question, even those that can no longer change the recommendation.")

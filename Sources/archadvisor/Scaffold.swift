@@ -16,13 +16,13 @@ struct Scaffold: ParsableCommand {
 
     @OptionGroup var kbOptions: KnowledgeBaseOptions
 
-    @Option(help: ArgumentHelp("The answers file (.json).", valueName: "FILE"))
+    @Option(help: ArgumentHelp("The answers file (.json).", valueName: "FILE"), completion: .answerFile)
     var answers: String
 
     @Option(help: "Project name (a DNS-1123 label, at most 40 characters).")
     var name: String
 
-    @Option(help: ArgumentHelp("Where to write the project (must not exist, or be empty).", valueName: "DIR"))
+    @Option(help: ArgumentHelp("Where to write the project (must not exist, or be empty).", valueName: "DIR"), completion: .directory)
     var out: String
 
     @Option(name: .customLong("service"), help: "A service name (repeatable; default: product, inventory, reviews).")
