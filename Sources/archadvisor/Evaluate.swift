@@ -25,14 +25,16 @@ struct Evaluate: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit 1 when a policy fails: 'close-call' (any decision is a close call) or DECISION=CHOICE (e.g. architecture=service_mesh). Repeatable.", valueName: "POLICY"))
     var failOn: [String] = []
 
-    @Argument(help: "Answer files; - for stdin.", completion: .answerInputs)
+    @Argument(help: "Answer files; - for stdin (the default when stdin is a pipe or a file).", completion: .answerInputs)
     var inputs: [String] = []
 
-    func validate() throws {
-        if inputs.isEmpty { throw ValidationError("give at least one answer file, or - for stdin") }
-    }
-
     func run() throws {
+        // No files: the answers piped in, as with `-`; a person at a terminal gets told.
+        if inputs.isEmpty, let problem = Terminal.standardInputProblem() {
+            Terminal.standardError.write("archadvisor: no answer files given and stdin \(problem); expected FILE... (.json or .jsonl), answers piped in (cat answers.json | archadvisor evaluate), or - to read stdin\n")
+            throw ExitCode(2)
+        }
+        let inputs = inputs.isEmpty ? ["-"] : inputs
         let kb = try kbOptions.load()
         // Checked against the knowledge base's decisions, each with what was likely meant.
         var policies: [FailOnPolicy] = []
