@@ -13,6 +13,13 @@ public struct AskSession {
         public var resumePaths: [String] = ["archadvisor-resume.json"]
         /// The file name offered when asking where to save on a terminal.
         public var suggestedSaveName = "archadvisor-answers.json"
+        /// `--answers FILE`: the file the starting answers came from. Without `--save`,
+        /// the end offers to update it (on a terminal, after a yes; otherwise the answers
+        /// go to a fresh name beside it).
+        public var answersPath: String?
+        /// Keys of that file the answers do not keep (`x-…`, `$schema`), named when
+        /// offering to update it.
+        public var answersFileExtraKeys: [String] = []
         public init(questionnaire: Questionnaire.Options = .init(), savePath: String? = nil) {
             self.questionnaire = questionnaire
             self.savePath = savePath
@@ -61,8 +68,13 @@ public struct AskSession {
 
     /// Runs the whole session, resuming from `starting` when given.
     public func run(console: QuestionnaireConsole, files: AnswerFileStore, starting: AnswerSet? = nil) -> Result {
+        if let starting, let path = options.answersPath {
+            let n = starting.provided.filter { $0 }.count
+            console.note(text.message("Loaded \(n) answer\(n == 1 ? "" : "s") from \(path); asking only what \(n == 1 ? "it does" : "they do") not answer."))
+        }
         let q = Questionnaire(kb: kb, options: options.questionnaire).run(console, starting: starting)
-        let saver = AnswerSaver(console: console, files: files, text: text, options: options)
+        var saver = AnswerSaver(console: console, files: files, text: text, options: options)
+        saver.startingJSON = starting.map { $0.json(in: kb) + "\n" }
         let json = q.answers.json(in: kb) + "\n"
         switch q.ending {
         case .interrupted, .endOfInput:
