@@ -71,10 +71,18 @@ struct Ask: ParsableCommand {
         // The scaffold offer: only to a person at a terminal, and the same code as `scaffold`.
         guard console.isInteractive, !noScaffold else { return }
         let validate: (String) -> String? = { name in
-            ScaffoldNames.problem(with: name).map { "\"\(name)\" is not a valid project name: \($0)" }
+            ScaffoldNames.problem(with: name).map { problem in
+                "\"\(name)\" is not a valid project name: \(problem)" + (ScaffoldNames.suggestion(for: name).map { "; did you mean \"\($0)\"?" } ?? "")
+            }
         }
-        if let (name, directory) = session.offerScaffold(console: console, validateName: validate) {
-            try ScaffoldRunner.run(kb: kb, answers: result.questionnaire.answers, name: name, out: directory, services: [])
+        // One service per planned service (service_count), named by default past three.
+        let serviceCount = kb.questionIndex["service_count"].map { result.questionnaire.answers.values[$0] } ?? 0
+        let services = ScaffoldNames.proposedServices(count: serviceCount)
+        let because = serviceCount > ScaffoldNames.maxProposedServices
+            ? "service_count is \(serviceCount); the first \(ScaffoldNames.maxProposedServices) are named"
+            : serviceCount > ScaffoldNames.defaultServices.count ? "one per service_count" : nil
+        if let (name, directory) = session.offerScaffold(console: console, services: services, because: because, validateName: validate) {
+            try ScaffoldRunner.run(kb: kb, answers: result.questionnaire.answers, name: name, out: directory, services: services)
         }
     }
 }

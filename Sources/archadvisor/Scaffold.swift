@@ -42,7 +42,12 @@ enum ScaffoldRunner {
         do {
             try ScaffoldNames.validate(project: name, services: services)
         } catch {
-            Terminal.standardError.write("archadvisor: --name/--service: \(error)\n")
+            // A name that is almost right gets a valid one to use (My Shop: my-shop).
+            var meant = ""
+            if case ScaffoldError.invalidName(_, let bad, _) = error, let valid = ScaffoldNames.suggestion(for: bad) {
+                meant = "; did you mean \"\(valid)\"?"
+            }
+            Terminal.standardError.write("archadvisor: --name/--service: \(error)\(meant)\n")
             throw ExitCode(2)
         }
         let evaluation = Evaluator(kb: kb).evaluate(answers)
@@ -54,7 +59,9 @@ enum ScaffoldRunner {
             let files = try ScaffoldPlanner.plan(request, templates: templates)
             try ScaffoldWriter.apply(files, to: URL(fileURLWithPath: out))
             let ms = Int(Date().timeIntervalSince(started) * 1000)
-            Terminal.standardOutput.write("wrote \(out): \(files.count) files for \(request.architecture) (\(services.joined(separator: ", "))) in \(ms) ms\nnext: cd \(out) && cat README.md\n")
+            // Wrapped to the terminal: many services make a long line.
+            let wrote = "wrote \(out): \(files.count) files for \(request.architecture) (\(services.joined(separator: ", "))) in \(ms) ms\nnext: cd \(out) && cat README.md\n"
+            Terminal.standardOutput.write(Terminal.isTerminal(1) ? QuestionnaireText(kb: kb, style: Style(color: false), width: Terminal.width).fit(wrote) : wrote)
         } catch let error as ScaffoldError {
             Terminal.standardError.write("archadvisor: \(out): \(error)\n")
             switch error.kind {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -102,5 +103,49 @@ extension PseudoTerminal {
             if !open { break }
         }
         throw AskTestError("never showed \(text.debugDescription); the terminal shows:\n\(Self.plain(raw).suffix(2000))")
+    }
+}
+
+/// The scaffold at the end of `ask`: one service per planned service, and a valid project
+/// name offered for one that is not.
+@Suite(.serialized) struct AskScaffoldNamesTests {
+    @Test func theScaffoldHasTheAnsweredServiceCountAndABadNameGetsAValidOne() throws {
+        let dir = try AskBinary.workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data(Answers.services.utf8).write(to: dir.appendingPathComponent("services.json")) // service_count 8
+        let term = try PseudoTerminal(["ask", "--kb", dir.appendingPathComponent("kb.sqlite").path, "--answers", "services.json", "--save", "done.json"],
+                                      directory: dir.path, environment: ["TERM": "xterm", "NO_COLOR": "1"])
+        try term.enterAtPromptsUntil("Scaffold a starter project for this recommendation? [y/N]")
+        term.send("y\n")
+        let offer = try term.expect("Project name [backend]: ")
+        let plain = offer.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(plain.contains("It will have 8 services (one per service_count): product, inventory, reviews, service-4, service-5, service-6, service-7, service-8."), "\(offer)")
+        term.send("My Shop\n")
+        try term.expect("\"My Shop\" is not a valid project name")
+        try term.expect("did you mean \"my-shop\"?")
+        try term.expect("Project name [backend]: ")
+        term.send("my-shop\n")
+        try term.expect("Directory [./my-shop]: ")
+        term.send("\n")
+        try term.expect("wrote my-shop:")
+        #expect(try term.finish() == 0)
+        let sources = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("my-shop/Sources").path)
+        for service in ["ProductService", "Service4Service", "Service8Service"] {
+            #expect(sources.contains(service), "\(sources)")
+        }
+        #expect(!sources.contains("Service9Service"))
+        for line in PseudoTerminal.plain(term.raw).split(separator: "\n") {
+            #expect(line.count <= 80, "too wide: \(line)")
+        }
+    }
+
+    @Test func scaffoldSuggestsAValidName() throws {
+        let dir = try TemporaryDirectory(prefix: "archadvisor-cli-names")
+        defer { dir.remove() }
+        let answers = try dir.write("a.json", Answers.monolith)
+        let r = try CLI.run(["scaffold", "--answers", answers, "--name", "My Shop", "--out", dir.path("out")])
+        #expect(r.status == 2, "\(r)")
+        #expect(r.stderrLines == [#"archadvisor: --name/--service: invalid project name "My Shop": may contain only lowercase letters a-z, digits and '-' (found "M"); did you mean "my-shop"?"#], "\(r)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("out")))
     }
 }

@@ -109,14 +109,20 @@ public struct AskSession {
         return text.fit(out)
     }
 
-    /// Offers to scaffold a starter project: asks yes/no, the project name (checked by
+    /// Offers to scaffold a starter project: asks yes/no, says which `services` it will
+    /// have (when given: `because` says why), asks the project name (checked by
     /// `validateName`, which returns the problem or nil) and the directory. Nil when
     /// declined or the input ends.
     public func offerScaffold(console: QuestionnaireConsole, defaultName: String = "backend",
+                              services: [String] = [], because: String? = nil,
                               validateName: (String) -> String?) -> (name: String, directory: String)? {
         console.write(text.message("Scaffold a starter project for this recommendation? [y/N]"))
         guard case .line(let yes) = console.readLine(for: .scaffoldConfirm),
               ["y", "yes"].contains(yes.trimmingCharacters(in: .whitespaces).lowercased()) else { return nil }
+        if !services.isEmpty {
+            let why = because.map { " (\($0))" } ?? ""
+            console.write(text.message("It will have \(services.count) service\(services.count == 1 ? "" : "s")\(why): \(services.joined(separator: ", ")). To name them yourself, run archadvisor scaffold with --service NAME for each."))
+        }
         var name = defaultName
         while true {
             console.write("Project name [\(defaultName)]: ")
