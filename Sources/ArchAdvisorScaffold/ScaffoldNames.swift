@@ -14,6 +14,44 @@ public enum ScaffoldNames {
     /// The services a project gets when none are named (the guidance's aggregation example).
     public static let defaultServices = ["product", "inventory", "reviews"]
 
+    /// The most services ``proposedServices(count:)`` names.
+    public static let maxProposedServices = 50
+
+    /// One service name per planned service (`service_count`): the defaults, then
+    /// `service-4`, `service-5`, …; never fewer than the defaults, at most
+    /// ``maxProposedServices``.
+    public static func proposedServices(count: Int) -> [String] {
+        let n = min(count, maxProposedServices)
+        guard n > defaultServices.count else { return defaultServices }
+        return defaultServices + (defaultServices.count + 1...n).map { "service-\($0)" }
+    }
+
+    /// A valid name close to `name` (`My Shop` and `MyShop`: `my-shop`; `shop_1.io`:
+    /// `shop-1-io`), or nil when `name` is valid or nothing valid is left of it.
+    public static func suggestion(for name: String) -> String? {
+        guard problem(with: name) != nil else { return nil }
+        var out = ""
+        var previousLower = false
+        for scalar in name.decomposedStringWithCompatibilityMapping.unicodeScalars {
+            if scalar.properties.generalCategory == .nonspacingMark { continue } // é: e
+            let lower = Unicode.Scalar(String(scalar).lowercased()) ?? scalar
+            if isLowerLetter(lower) || isDigit(lower) {
+                // A word starting with a capital after lowercase (MyShop) gets a dash.
+                if lower != scalar, previousLower { out += "-" }
+                out.unicodeScalars.append(lower)
+                previousLower = isLowerLetter(scalar) || isDigit(scalar)
+            } else {
+                if !out.isEmpty, !out.hasSuffix("-") { out += "-" }
+                previousLower = false
+            }
+        }
+        // It must start with a letter, end with one or a digit, and fit.
+        while let first = out.unicodeScalars.first, !isLowerLetter(first) { out.unicodeScalars.removeFirst() }
+        out = String(out.prefix(maxLength))
+        while out.hasSuffix("-") { out.removeLast() }
+        return out.isEmpty || problem(with: out) != nil ? nil : out
+    }
+
     /// Names the generated projects use for themselves: the aggregation service, the
     /// `/health` route every deployable answers, and the events variant's database.
     public static let reservedServiceNames: Set<String> = ["aggregator", "health", "postgres"]

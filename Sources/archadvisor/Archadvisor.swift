@@ -16,7 +16,7 @@ struct Archadvisor: ParsableCommand {
 
 /// `--kb PATH`, shared by every command.
 struct KnowledgeBaseOptions: ParsableArguments {
-    @Option(name: .customLong("kb"), help: ArgumentHelp("Knowledge base to use (default: $ARCHADVISOR_KB, else the project's knowledge.sqlite).", valueName: "PATH"))
+    @Option(name: .customLong("kb"), help: ArgumentHelp("Knowledge base to use (default: $ARCHADVISOR_KB, else the project's knowledge.sqlite).", valueName: "PATH"), completion: .knowledgeBase)
     var path: String?
 
     /// Loads the knowledge base, or prints why not and exits 3.
@@ -29,6 +29,16 @@ struct KnowledgeBaseOptions: ParsableArguments {
             throw ExitCode(3)
         }
     }
+}
+
+/// What shell completion offers for the paths the commands take.
+extension CompletionKind {
+    /// One answers file.
+    static let answerFile = CompletionKind.file(extensions: ["json"])
+    /// Inputs of `evaluate`: answers files and JSON Lines.
+    static let answerInputs = CompletionKind.file(extensions: ["json", "jsonl"])
+    /// A knowledge base.
+    static let knowledgeBase = CompletionKind.file(extensions: ["sqlite"])
 }
 
 /// Colour and terminal detection.

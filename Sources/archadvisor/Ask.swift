@@ -11,15 +11,18 @@ struct Ask: ParsableCommand {
         commandName: "ask",
         abstract: "Answer the questions one at a time and get a recommendation with its reasons.",
         discussion: """
-        Type an answer, or press Enter for the default shown; choices by number or name. \
-        ? shows the help and the guidance behind a question, < (or back) returns to the \
-        previous question. Questions that cannot change any decision are not asked \
+        Type an answer, or press Enter for the default shown; choices by number, name or \
+        the label shown (e.g. "well understood"); the value taken is shown after each \
+        answer. ? shows the help and the guidance behind a question, < (or back) returns \
+        to the previous question. Questions that cannot change any decision are not asked \
         (--all asks them). Without a terminal, one line is read per question and an \
         empty line takes the default.
 
         At the end: a summary of the answers, the recommendation, and the answers saved \
         to --save FILE (or a name asked for on a terminal). An existing file is only \
-        overwritten after confirmation; without a terminal a fresh name is used.
+        overwritten after confirmation; without a terminal a fresh name is used. With \
+        --answers FILE (and no --save), it offers to update FILE; without a terminal \
+        FILE is kept and the answers go to a fresh name beside it.
 
         Ctrl-C or the end of input part-way saves the answers given so far to --save FILE \
         or to archadvisor-resume.json (the path is printed); continue with --answers.
@@ -33,10 +36,10 @@ struct Ask: ParsableCommand {
     @OptionGroup var kbOptions: KnowledgeBaseOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: ArgumentHelp("Save the answers to FILE (also the answers so far when interrupted).", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Save the answers to FILE (also the answers so far when interrupted).", valueName: "FILE"), completion: .answerFile)
     var save: String?
 
-    @Option(help: ArgumentHelp("Continue from an answers file: ask only what it does not answer.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Continue from an answers file: ask only what it does not answer.", valueName: "FILE"), completion: .answerFile)
     var answers: String?
 
     @Flag(help: "Ask every question, even those that can no longer change the recommendation.")
@@ -56,6 +59,10 @@ struct Ask: ParsableCommand {
         if console.isInteractive { questionnaire.style = output.style() }
         var options = AskSession.Options(questionnaire: questionnaire, savePath: save)
         options.resumePaths = ["archadvisor-resume.json", NSTemporaryDirectory() + "archadvisor-resume.json"]
+        if let answers, answers != "-" {
+            options.answersPath = answers
+            options.answersFileExtraKeys = AnswerFileKeys.unkept(in: answers)
+        }
         SignalFlag.install()
         defer { SignalFlag.restore() }
         let session = AskSession(kb: kb, options: options)
@@ -64,11 +71,29 @@ struct Ask: ParsableCommand {
         // The scaffold offer: only to a person at a terminal, and the same code as `scaffold`.
         guard console.isInteractive, !noScaffold else { return }
         let validate: (String) -> String? = { name in
-            ScaffoldNames.problem(with: name).map { "\"\(name)\" is not a valid project name: \($0)" }
+            ScaffoldNames.problem(with: name).map { problem in
+                "\"\(name)\" is not a valid project name: \(problem)" + (ScaffoldNames.suggestion(for: name).map { "; did you mean \"\($0)\"?" } ?? "")
+            }
         }
-        if let (name, directory) = session.offerScaffold(console: console, validateName: validate) {
-            try ScaffoldRunner.run(kb: kb, answers: result.questionnaire.answers, name: name, out: directory, services: [])
+        // One service per planned service (service_count), named by default past three.
+        let serviceCount = kb.questionIndex["service_count"].map { result.questionnaire.answers.values[$0] } ?? 0
+        let services = ScaffoldNames.proposedServices(count: serviceCount)
+        let because = serviceCount > ScaffoldNames.maxProposedServices
+            ? "service_count is \(serviceCount); the first \(ScaffoldNames.maxProposedServices) are named"
+            : serviceCount > ScaffoldNames.defaultServices.count ? "one per service_count" : nil
+        if let (name, directory) = session.offerScaffold(console: console, services: services, because: because, validateName: validate) {
+            try ScaffoldRunner.run(kb: kb, answers: result.questionnaire.answers, name: name, out: directory, services: services)
         }
+    }
+}
+
+/// Keys of an answers file that the answers written back do not keep.
+enum AnswerFileKeys {
+    /// `$schema` and the `x-…` keys of the JSON object in `path`, sorted.
+    static func unkept(in path: String) -> [String] {
+        guard let data = FileManager.default.contents(atPath: path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [] }
+        return object.keys.filter { $0 == "$schema" || $0.hasPrefix("x-") }.sorted()
     }
 }
 
@@ -113,6 +138,9 @@ final class TerminalConsole: QuestionnaireConsole {
     }
 
     func write(_ text: String) { Terminal.standardOutput.write(text) }
+
+    /// Without a terminal, notes go to stderr: stdout stays one line per question.
+    func note(_ text: String) { (isInteractive ? Terminal.standardOutput : Terminal.standardError).write(text) }
 
     func readLine(for prompt: ConsolePrompt) -> ConsoleInput {
         while true {

@@ -7,37 +7,42 @@ struct Evaluate: ParsableCommand {
         commandName: "evaluate",
         abstract: "Evaluate answer files (.json), JSON Lines files (.jsonl) or stdin (-).",
         discussion: """
-        One output per answer set, in input order. A bad input gets an error in its place \
-        (and a line on stderr naming the file, the key and what was expected); the other \
-        inputs are still evaluated, and the exit code is 2.
+        One output per answer set, in input order; with several inputs (files, a .jsonl \
+        file or stdin) --format json prints JSON Lines, one object per line. A bad input \
+        gets an error in its place (and a line on stderr naming the file, the key and \
+        what was expected); the other inputs are still evaluated, and the exit code is 2.
         """
     )
 
     @OptionGroup var kbOptions: KnowledgeBaseOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(help: "table, json, csv or markdown (default: table on a terminal, else json).")
+    @Option(help: ArgumentHelp(
+        "How to print the results (default: table on a terminal, else json).",
+        discussion: "With several inputs (files, a .jsonl file or stdin), json prints JSON Lines: one object per line, in input order."))
     var format: ReportFormat?
 
     @Option(name: .customLong("fail-on"), help: ArgumentHelp("Exit 1 when a policy fails: 'close-call' (any decision is a close call) or DECISION=CHOICE (e.g. architecture=service_mesh). Repeatable.", valueName: "POLICY"))
     var failOn: [String] = []
 
-    @Argument(help: "Answer files; - for stdin.")
+    @Argument(help: "Answer files; - for stdin (the default when stdin is a pipe or a file).", completion: .answerInputs)
     var inputs: [String] = []
 
-    func validate() throws {
-        if inputs.isEmpty { throw ValidationError("give at least one answer file, or - for stdin") }
-        for p in failOn where p != "close-call" && !p.contains("=") {
-            throw ValidationError("--fail-on '\(p)': expected close-call or DECISION=CHOICE")
-        }
-    }
-
     func run() throws {
+        // No files: the answers piped in, as with `-`; a person at a terminal gets told.
+        if inputs.isEmpty, let problem = Terminal.standardInputProblem() {
+            Terminal.standardError.write("archadvisor: no answer files given and stdin \(problem); expected FILE... (.json or .jsonl), answers piped in (cat answers.json | archadvisor evaluate), or - to read stdin\n")
+            throw ExitCode(2)
+        }
+        let inputs = inputs.isEmpty ? ["-"] : inputs
         let kb = try kbOptions.load()
-        for p in failOn where p.contains("=") {
-            let parts = p.split(separator: "=", maxSplits: 1).map(String.init)
-            guard let d = kb.decisionIndex[parts[0]], kb.decisions[d].optionIndex(parts[1]) != nil else {
-                Terminal.standardError.write("archadvisor: --fail-on \(p): expected DECISION=CHOICE with a decision and option of the knowledge base (see `archadvisor kb show`)\n")
+        // Checked against the knowledge base's decisions, each with what was likely meant.
+        var policies: [FailOnPolicy] = []
+        for p in failOn {
+            switch FailOnPolicy.parse(p, kb: kb) {
+            case .success(let policy): policies.append(policy)
+            case .failure(let problem):
+                Terminal.standardError.write("archadvisor: \(problem)\n")
                 throw ExitCode(2)
             }
         }
@@ -50,12 +55,12 @@ struct Evaluate: ParsableCommand {
         sink.finish()
         let summary = batch.summary
         var policyFailed = false
-        for p in failOn {
-            if p == "close-call", summary.closeCalls > 0 {
+        for policy in policies {
+            if policy == .closeCall, summary.closeCalls > 0 {
                 Terminal.standardError.write("archadvisor: policy close-call failed: \(summary.closeCalls) decision\(summary.closeCalls == 1 ? " is a close call" : "s are close calls")\n")
                 policyFailed = true
-            } else if let n = summary.choices[p], n > 0 {
-                Terminal.standardError.write("archadvisor: policy \(p) failed: \(n) input\(n == 1 ? "" : "s") chose it\n")
+            } else if policy != .closeCall, let n = summary.choices[policy.text], n > 0 {
+                Terminal.standardError.write("archadvisor: policy \(policy.text) failed: \(n) input\(n == 1 ? "" : "s") chose it\n")
                 policyFailed = true
             }
         }
@@ -64,7 +69,19 @@ struct Evaluate: ParsableCommand {
     }
 }
 
-extension ReportFormat: ExpressibleByArgument {}
+extension ReportFormat: ExpressibleByArgument {
+    /// One line each in `evaluate --help`.
+    public static var allValueDescriptions: [String: String] {
+        [
+            "table": "text for people: decisions, confidence, reasons",
+            "json": "one JSON object per input, with every detail",
+            "csv": "a header, then one row of choices per input",
+            "markdown": "a Markdown report: the decisions and reasons",
+            "adr": "a MADR 4.0 architecture decision record",
+            "mermaid": "a Mermaid flowchart of the chosen architecture",
+        ]
+    }
+}
 
 /// Sends batch output to stdout, problems to stderr, and a progress line to a terminal.
 final class TerminalSink: BatchSink {

@@ -11,7 +11,7 @@ struct Explain: ParsableCommand {
     @OptionGroup var kbOptions: KnowledgeBaseOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: "An answer file (.json), or - for stdin.")
+    @Argument(help: "An answer file (.json), or - for stdin.", completion: .answerFile)
     var file: String
 
     func run() throws {

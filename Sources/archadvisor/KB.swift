@@ -12,10 +12,10 @@ struct KB: ParsableCommand {
     struct Build: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "build", abstract: "Compile rules/ into a knowledge base (SQLite).")
 
-        @Option(help: ArgumentHelp("The rules directory (default: rules/ beside the project's knowledge base).", valueName: "DIR"))
+        @Option(help: ArgumentHelp("The rules directory (default: rules/ beside the project's knowledge base).", valueName: "DIR"), completion: .directory)
         var rules: String?
 
-        @Option(help: ArgumentHelp("Where to write it (default: the knowledge base --kb would use).", valueName: "FILE"))
+        @Option(help: ArgumentHelp("Where to write it (default: the knowledge base --kb would use).", valueName: "FILE"), completion: .knowledgeBase)
         var output: String?
 
         @OptionGroup var kbOptions: KnowledgeBaseOptions
@@ -39,7 +39,7 @@ struct KB: ParsableCommand {
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "test", abstract: "Run the scenario tests (rules/scenarios): answers in, expected choices out.")
 
-        @Option(help: ArgumentHelp("Compile and test this rules directory instead of the knowledge base's scenarios.", valueName: "DIR"))
+        @Option(help: ArgumentHelp("Compile and test this rules directory instead of the knowledge base's scenarios.", valueName: "DIR"), completion: .directory)
         var rules: String?
 
         @OptionGroup var kbOptions: KnowledgeBaseOptions
@@ -105,7 +105,7 @@ struct KB: ParsableCommand {
             abstract: "Write each scenario's answers as an answer file (NAME.json) into DIR, for tools that check answer files.",
             discussion: "An existing file is never replaced (exit 2)."
         )
-        @Argument(help: "The directory to write into (created when missing).")
+        @Argument(help: "The directory to write into (created when missing).", completion: .directory)
         var dir: String
         @OptionGroup var kbOptions: KnowledgeBaseOptions
         func run() throws {

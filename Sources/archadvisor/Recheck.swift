@@ -12,7 +12,7 @@ struct Recheck: ParsableCommand {
     @OptionGroup var kbOptions: KnowledgeBaseOptions
     @OptionGroup var output: OutputOptions
 
-    @Argument(help: "The scaffolded project directory.")
+    @Argument(help: "The scaffolded project directory.", completion: .directory)
     var dir: String = "."
 
     func run() throws {

@@ -16,13 +16,13 @@ struct Scaffold: ParsableCommand {
 
     @OptionGroup var kbOptions: KnowledgeBaseOptions
 
-    @Option(help: ArgumentHelp("The answers file (.json).", valueName: "FILE"))
+    @Option(help: ArgumentHelp("The answers file (.json).", valueName: "FILE"), completion: .answerFile)
     var answers: String
 
     @Option(help: "Project name (a DNS-1123 label, at most 40 characters).")
     var name: String
 
-    @Option(help: ArgumentHelp("Where to write the project (must not exist, or be empty).", valueName: "DIR"))
+    @Option(help: ArgumentHelp("Where to write the project (must not exist, or be empty).", valueName: "DIR"), completion: .directory)
     var out: String
 
     @Option(name: .customLong("service"), help: "A service name (repeatable; default: product, inventory, reviews).")
@@ -42,7 +42,12 @@ enum ScaffoldRunner {
         do {
             try ScaffoldNames.validate(project: name, services: services)
         } catch {
-            Terminal.standardError.write("archadvisor: --name/--service: \(error)\n")
+            // A name that is almost right gets a valid one to use (My Shop: my-shop).
+            var meant = ""
+            if case ScaffoldError.invalidName(_, let bad, _) = error, let valid = ScaffoldNames.suggestion(for: bad) {
+                meant = "; did you mean \"\(valid)\"?"
+            }
+            Terminal.standardError.write("archadvisor: --name/--service: \(error)\(meant)\n")
             throw ExitCode(2)
         }
         let evaluation = Evaluator(kb: kb).evaluate(answers)
@@ -54,7 +59,9 @@ enum ScaffoldRunner {
             let files = try ScaffoldPlanner.plan(request, templates: templates)
             try ScaffoldWriter.apply(files, to: URL(fileURLWithPath: out))
             let ms = Int(Date().timeIntervalSince(started) * 1000)
-            Terminal.standardOutput.write("wrote \(out): \(files.count) files for \(request.architecture) (\(services.joined(separator: ", "))) in \(ms) ms\nnext: cd \(out) && cat README.md\n")
+            // Wrapped to the terminal: many services make a long line.
+            let wrote = "wrote \(out): \(files.count) files for \(request.architecture) (\(services.joined(separator: ", "))) in \(ms) ms\nnext: cd \(out) && cat README.md\n"
+            Terminal.standardOutput.write(Terminal.isTerminal(1) ? QuestionnaireText(kb: kb, style: Style(color: false), width: Terminal.width).fit(wrote) : wrote)
         } catch let error as ScaffoldError {
             Terminal.standardError.write("archadvisor: \(out): \(error)\n")
             switch error.kind {

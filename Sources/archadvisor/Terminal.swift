@@ -30,6 +30,16 @@ final class Terminal: @unchecked Sendable {
 
     static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
+    /// Why stdin holds no answers to read, or nil when it is a pipe, a file or a socket:
+    /// "is a terminal" (a person would have to type them), "is a device" (such as
+    /// /dev/null, where a service manager or cron points it) or "is closed".
+    static func standardInputProblem() -> String? {
+        if isTerminal(0) { return "is a terminal" }
+        var info = stat()
+        guard fstat(0, &info) == 0 else { return "is closed" }
+        return (info.st_mode & S_IFMT) == S_IFCHR ? "is a device (such as /dev/null)" : nil
+    }
+
     /// Columns to lay text out in: the terminal's width (at most 120), else $COLUMNS, else 80.
     static var width: Int {
         var size = winsize()

@@ -16,7 +16,7 @@ struct WhatIfCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument { case table, json }
 
-    @Argument(help: "An answer file (.json), or - for stdin.")
+    @Argument(help: "An answer file (.json), or - for stdin.", completion: .answerFile)
     var file: String
 
     func run() throws {

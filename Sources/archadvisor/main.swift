@@ -2,6 +2,10 @@ import ArgumentParser
 import Foundation
 
 // The entry point maps argument errors to exit code 2 (CONTRACT.md: bad flags are bad input).
+if let problem = UnknownCommand.problem(Array(CommandLine.arguments.dropFirst())) {
+    Terminal.standardError.write("archadvisor: \(problem)\n")
+    exit(2)
+}
 do {
     var command = try Archadvisor.parseAsRoot()
     try command.run()

@@ -14,8 +14,9 @@ public enum AnswerInput: Sendable, Equatable {
     case invalid(String)
 
     /// Reads `text` as an answer to `question`: integers as numbers, booleans as yes/no
-    /// (y, n, true, false), choices by number (1 is the first) or by name (any unique
-    /// prefix, any case).
+    /// (y, n, true, false), choices by number (1 is the first), by name or by the label
+    /// shown for them (whole, or its text before " (": "Well understood"), any unique
+    /// prefix of either, any case.
     public static func parse(_ text: String, for question: Question) -> AnswerInput {
         let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
         let lower = t.lowercased()
@@ -51,7 +52,11 @@ public enum AnswerInput: Sendable, Equatable {
                 return .value(n - 1)
             }
             if let exact = choices.firstIndex(where: { $0.value.lowercased() == lower }) { return .value(exact) }
-            let prefixed = choices.indices.filter { choices[$0].value.lowercased().hasPrefix(lower) }
+            let words = normalized(lower)
+            if let labelled = choices.firstIndex(where: { labelForms($0).contains(words) }) { return .value(labelled) }
+            let prefixed = choices.indices.filter {
+                choices[$0].value.lowercased().hasPrefix(lower) || labelForms(choices[$0]).contains { $0.hasPrefix(words) }
+            }
             if prefixed.count == 1 { return .value(prefixed[0]) }
             if prefixed.count > 1 {
                 return .invalid("\(quote(t)) could be " + prefixed.map { choices[$0].value }.joined(separator: " or ") + "; type more of it")
@@ -59,6 +64,18 @@ public enum AnswerInput: Sendable, Equatable {
             let hint = Suggest.closest(to: lower, in: choices.map(\.value)).map { " (did you mean \($0)?)" } ?? ""
             return .invalid("\(quote(t)) is not a choice\(hint); \(expected)")
         }
+    }
+
+    /// A choice's label as it may be typed: whole, and its text before " (" (lowercase,
+    /// single spaces).
+    static func labelForms(_ choice: Question.Choice) -> [String] {
+        let whole = normalized(choice.label.lowercased())
+        guard let open = whole.range(of: " (") else { return [whole] }
+        return [whole, String(whole[..<open.lowerBound])]
+    }
+
+    private static func normalized(_ s: String) -> String {
+        s.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     private static func quote(_ s: String) -> String {

@@ -7,6 +7,8 @@ struct AnswerSaver {
     let files: AnswerFileStore
     let text: QuestionnaireText
     let options: AskSession.Options
+    /// The answers the session started from (`--answers`), as saved.
+    var startingJSON: String?
 
     var command: String { "archadvisor ask" }
 
@@ -14,6 +16,33 @@ struct AnswerSaver {
     func saveFinished(_ json: String) -> AskSession.Status {
         var target: String
         if let path = options.savePath {
+            target = path
+        } else if let original = options.answersPath {
+            if json == startingJSON {
+                console.write(text.message("\(original) already holds these answers."))
+                return .finished(savedTo: original)
+            }
+            guard console.isInteractive else {
+                console.write(text.message("Not overwriting \(original), the answers file this session started from."))
+                target = fresh(original)
+                return save(json, to: target)
+            }
+            let dropped = options.answersFileExtraKeys.isEmpty ? ""
+                : " (its \(options.answersFileExtraKeys.joined(separator: ", ")) would not be kept)"
+            console.write("\nUpdate \(original) with these answers\(dropped)? [y/N] ")
+            let reply = console.readLine(for: .overwrite(original))
+            guard case .line(let yes) = reply else { return interruptedWhileSaving(json, reply) }
+            if ["y", "yes"].contains(yes.trimmingCharacters(in: .whitespaces).lowercased()) {
+                do throws(AnswerFileStoreError) {
+                    try files.write(json, to: original, overwrite: true)
+                    console.write(text.message("Saved the answers to \(original)."))
+                    return .finished(savedTo: original)
+                } catch {
+                    console.write(text.message("Cannot write \(original): \(error)."))
+                }
+            }
+            guard let chosen = askPath(suggested: fresh(original)) else { return .finished(savedTo: nil) }
+            guard case .line(let path) = chosen else { return interruptedWhileSaving(json, chosen) }
             target = path
         } else if console.isInteractive {
             guard let chosen = askPath(suggested: fresh(options.suggestedSaveName)) else { return .finished(savedTo: nil) }
@@ -23,6 +52,14 @@ struct AnswerSaver {
             console.write(text.message("The answers were not saved; add --save FILE to keep them."))
             return .finished(savedTo: nil)
         }
+        return save(json, to: target)
+    }
+
+    /// Writes to `target`, never replacing a file without a yes on a terminal (without
+    /// one, a file that exists gets a fresh name); asks again on a terminal when it
+    /// cannot write.
+    func save(_ json: String, to path: String) -> AskSession.Status {
+        var target = path
         while true {
             let failure: AnswerFileStoreError
             do throws(AnswerFileStoreError) {

@@ -13,6 +13,13 @@ public struct AskSession {
         public var resumePaths: [String] = ["archadvisor-resume.json"]
         /// The file name offered when asking where to save on a terminal.
         public var suggestedSaveName = "archadvisor-answers.json"
+        /// `--answers FILE`: the file the starting answers came from. Without `--save`,
+        /// the end offers to update it (on a terminal, after a yes; otherwise the answers
+        /// go to a fresh name beside it).
+        public var answersPath: String?
+        /// Keys of that file the answers do not keep (`x-…`, `$schema`), named when
+        /// offering to update it.
+        public var answersFileExtraKeys: [String] = []
         public init(questionnaire: Questionnaire.Options = .init(), savePath: String? = nil) {
             self.questionnaire = questionnaire
             self.savePath = savePath
@@ -61,8 +68,13 @@ public struct AskSession {
 
     /// Runs the whole session, resuming from `starting` when given.
     public func run(console: QuestionnaireConsole, files: AnswerFileStore, starting: AnswerSet? = nil) -> Result {
+        if let starting, let path = options.answersPath {
+            let n = starting.provided.filter { $0 }.count
+            console.note(text.message("Loaded \(n) answer\(n == 1 ? "" : "s") from \(path); asking only what \(n == 1 ? "it does" : "they do") not answer."))
+        }
         let q = Questionnaire(kb: kb, options: options.questionnaire).run(console, starting: starting)
-        let saver = AnswerSaver(console: console, files: files, text: text, options: options)
+        var saver = AnswerSaver(console: console, files: files, text: text, options: options)
+        saver.startingJSON = starting.map { $0.json(in: kb) + "\n" }
         let json = q.answers.json(in: kb) + "\n"
         switch q.ending {
         case .interrupted, .endOfInput:
@@ -97,14 +109,20 @@ public struct AskSession {
         return text.fit(out)
     }
 
-    /// Offers to scaffold a starter project: asks yes/no, the project name (checked by
+    /// Offers to scaffold a starter project: asks yes/no, says which `services` it will
+    /// have (when given: `because` says why), asks the project name (checked by
     /// `validateName`, which returns the problem or nil) and the directory. Nil when
     /// declined or the input ends.
     public func offerScaffold(console: QuestionnaireConsole, defaultName: String = "backend",
+                              services: [String] = [], because: String? = nil,
                               validateName: (String) -> String?) -> (name: String, directory: String)? {
         console.write(text.message("Scaffold a starter project for this recommendation? [y/N]"))
         guard case .line(let yes) = console.readLine(for: .scaffoldConfirm),
               ["y", "yes"].contains(yes.trimmingCharacters(in: .whitespaces).lowercased()) else { return nil }
+        if !services.isEmpty {
+            let why = because.map { " (\($0))" } ?? ""
+            console.write(text.message("It will have \(services.count) service\(services.count == 1 ? "" : "s")\(why): \(services.joined(separator: ", ")). To name them yourself, run archadvisor scaffold with --service NAME for each."))
+        }
         var name = defaultName
         while true {
             console.write("Project name [\(defaultName)]: ")

@@ -120,6 +120,13 @@ public final class Questionnaire {
                 case .value(let v): console.write(question.displayValue(v) + "\n")
                 default: console.write(line.trimmingCharacters(in: .whitespaces) + "\n")
                 }
+            } else {
+                // What the typed text was taken as (a number, a prefix, a label, Enter).
+                switch input {
+                case .useDefault: console.write(text.echo(question.displayValue(offered)))
+                case .value(let v): console.write(text.echo(question.displayValue(v)))
+                default: break
+                }
             }
             switch input {
             case .useDefault: return .answered(offered, offeredOrigin)

@@ -6,9 +6,17 @@ public protocol QuestionnaireConsole: AnyObject {
     var isInteractive: Bool { get }
     /// Writes text as is (it may hold the escape codes of the ``Style`` in use).
     func write(_ text: String)
+    /// Writes a note about the session rather than a question or an answer (how many
+    /// answers were loaded): with the rest by default; a console for scripts may send it
+    /// where the transcript is not (stderr).
+    func note(_ text: String)
     /// Reads one line, without its line ending. `prompt` says what the line answers (the
     /// prompt text itself was written just before): a scripted console answers by it.
     func readLine(for prompt: ConsolePrompt) -> ConsoleInput
+}
+
+extension QuestionnaireConsole {
+    public func note(_ text: String) { write(text) }
 }
 
 /// What a line read from the console answers.
@@ -17,7 +25,8 @@ public enum ConsolePrompt: Sendable, Equatable {
     case question(String)
     /// Where to save the answers (a file name, or "no").
     case saveName
-    /// Whether to overwrite the file at this path (y or n).
+    /// Whether to overwrite the file at this path (y or n); also whether to update the
+    /// answers file the session started from.
     case overwrite(String)
     /// Whether to scaffold a starter project (y or n).
     case scaffoldConfirm

@@ -20,22 +20,44 @@ public struct QuestionnaireText: Sendable {
 
     // MARK: - questions
 
+    /// Columns of help text and hints: short lines read best.
+    var helpWidth: Int { min(width, 60) }
+
     /// A question on a terminal: progress and prompt, the choices, and what can be typed.
+    /// A choice's label is never cut: a long one continues under itself.
     func question(_ q: Int, offered: Int, canGoBack: Bool) -> String {
         let question = kb.questions[q]
         var lines = ["", header(q)]
         if case .choice(let choices) = question.kind {
             let valueWidth = choices.map(\.value.count).max() ?? 0
+            let numberWidth = String(choices.count).count
             for (i, c) in choices.enumerated() {
                 let mark = i == offered ? "\(style.cyan)›\(style.reset)" : " "
+                let number = String(i + 1).padding(toLength: numberWidth, withPad: " ", startingAt: 0)
                 let value = c.value.padding(toLength: valueWidth, withPad: " ", startingAt: 0)
-                let room = width - indent - 5 - valueWidth - 2
-                let label = c.label.count > room ? String(c.label.prefix(max(room - 1, 0))) + "…" : c.label
-                lines.append(String(pad.dropLast(2)) + "\(mark) \(i + 1)  \(value)  \(style.dim)\(label)\(style.reset)")
+                let lead = String(pad.dropLast(2)) + "\(mark) \(number)  \(value)  "
+                let column = indent + numberWidth + valueWidth + 4
+                // Too narrow beside the value: the label goes on the lines below.
+                let room = width - column
+                let labelColumn = room >= 16 ? column : indent + 2
+                let labelLines = wrap(c.label, width: width - labelColumn)
+                let continued = String(repeating: " ", count: labelColumn)
+                if room >= 16 {
+                    lines.append(lead + style.dim + labelLines[0] + style.reset)
+                    lines += labelLines.dropFirst().map { continued + style.dim + $0 + style.reset }
+                } else {
+                    lines.append(String(lead.dropLast(2)))
+                    lines += labelLines.map { continued + style.dim + $0 + style.reset }
+                }
             }
         }
-        lines.append(pad + style.dim + hint(question, offered: offered, canGoBack: canGoBack) + style.reset)
+        lines += hint(question, offered: offered, canGoBack: canGoBack).map { pad + style.dim + $0 + style.reset }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The chosen value, after an answer on a terminal: `→ well_understood`.
+    func echo(_ value: String) -> String {
+        String(pad.dropLast(2)) + "\(style.green)→\(style.reset) " + value + "\n"
     }
 
     /// The progress and the prompt, wrapped under the progress column.
@@ -45,13 +67,24 @@ public struct QuestionnaireText: Sendable {
         return style.dim + p + style.reset + style.bold + body + style.reset
     }
 
-    func hint(_ question: Question, offered: Int, canGoBack: Bool) -> String {
+    /// What can be typed, in lines of at most ``helpWidth`` columns with the indent.
+    func hint(_ question: Question, offered: Int, canGoBack: Bool) -> [String] {
         let kind = switch question.kind {
         case .integer(let r): r.upperBound >= Int.max / 2 ? "a number from \(r.lowerBound)" : "a number from \(r.lowerBound) to \(r.upperBound)"
         case .boolean: "y or n"
         case .choice: "a number or a name"
         }
-        return [kind, "Enter: \(question.displayValue(offered))", "? help"] .joined(separator: " · ") + (canGoBack ? " · < back" : "")
+        let parts = [kind, "Enter: \(question.displayValue(offered))", "? help"] + (canGoBack ? ["< back"] : [])
+        // Wrapped at ``helpWidth`` between parts (a part longer than a line is wrapped too).
+        var lines: [String] = []
+        for part in parts {
+            if let last = lines.last, indent + last.count + 3 + part.count <= helpWidth {
+                lines[lines.count - 1] = last + " · " + part
+            } else {
+                lines += wrap(part, width: helpWidth - indent)
+            }
+        }
+        return lines
     }
 
     /// The prompt after the question block on a terminal.
@@ -73,22 +106,29 @@ public struct QuestionnaireText: Sendable {
         String(pad.dropLast(2)) + "\(style.red)!\(style.reset) " + reason + "\n"
     }
 
-    /// The help text of a question and the guidance behind it.
+    /// The help text of a question and the guidance behind it, at most ``helpWidth``
+    /// columns wide.
     func help(_ q: Int) -> String {
         let question = kb.questions[q]
-        var lines = wrap(question.help, width: width - indent).map { pad + $0 }
+        /// `text` wrapped after `first`, continued under it after `rest`, in `on`...reset.
+        func block(_ text: String, _ first: String, _ rest: String, _ on: String = "") -> [String] {
+            wrap(text, width: helpWidth - indent - max(first.count, rest.count)).enumerated().map {
+                pad + ($0.offset == 0 ? first : rest) + on + $0.element + (on.isEmpty ? "" : style.reset)
+            }
+        }
+        var lines = block(question.help, "", "")
         if case .choice(let choices) = question.kind {
-            for (i, c) in choices.enumerated() { lines += wrap("\(i + 1) \(c.value): \(c.label)", width: width - indent - 2).map { pad + "  " + $0 } }
+            for (i, c) in choices.enumerated() { lines += block("\(i + 1) \(c.value): \(c.label)", "  ", "    ") }
         }
         if question.askWhenText != "true" && !question.askWhenText.isEmpty {
-            lines.append(pad + style.dim + "asked when: " + question.askWhenText + style.reset)
+            lines += block("asked when: " + question.askWhenText, "", "  ", style.dim)
         }
         let sources = question.sources.compactMap { kb.sourceIndex[$0].map { kb.sources[$0] } }
         if !sources.isEmpty {
             lines.append(pad + style.bold + "Guidance behind this question" + style.reset)
             for s in sources {
-                lines.append(pad + "· " + style.cyan + s.section + style.reset)
-                lines += wrap(s.text, width: width - indent - 2).map { pad + "  " + style.dim + $0 + style.reset }
+                lines += block(s.section, "· ", "  ", style.cyan)
+                lines += block(s.text, "  ", "  ", style.dim)
             }
         }
         return lines.joined(separator: "\n") + "\n"

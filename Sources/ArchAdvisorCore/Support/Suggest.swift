@@ -18,6 +18,16 @@ public enum Suggest {
         return best?.0
     }
 
+    /// What a "did you mean" names for a mistyped or shortened name: ``closest(to:in:)``,
+    /// else the one candidate that starts with `word` (of at least two characters).
+    public static func likely(_ word: String, in candidates: [String]) -> String? {
+        if let near = closest(to: word, in: candidates) { return near }
+        let w = word.lowercased()
+        guard w.count >= 2 else { return nil }
+        let prefixed = candidates.filter { $0.lowercased().hasPrefix(w) }
+        return prefixed.count == 1 ? prefixed[0] : nil
+    }
+
     /// Levenshtein distance with adjacent transpositions.
     static func distance(_ a: [UInt8], _ b: [UInt8]) -> Int {
         if a.isEmpty { return b.count }
