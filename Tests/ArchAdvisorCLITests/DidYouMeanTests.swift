@@ -12,7 +12,7 @@ import TestSupport
         (["eval", "x.json"], "archadvisor: unknown command 'eval' (did you mean 'evaluate'?)"),
         (["kb", "biuld"], "archadvisor: unknown command 'kb biuld' (did you mean 'kb build'?)"),
         (["help", "evalute"], "archadvisor: unknown command 'evalute' (did you mean 'evaluate'?)"),
-        (["frobnicate"], "archadvisor: unknown command 'frobnicate'; expected one of ask, evaluate, explain, whatif, scaffold, recheck, kb (see `archadvisor --help`)"),
+        (["frobnicate"], "archadvisor: unknown command 'frobnicate'; expected one of ask, evaluate, explain, whatif, scaffold, recheck, check, kb (see `archadvisor --help`)"),
     ])
     func unknownCommands(_ arguments: [String], _ line: String) throws {
         let r = try CLI.run(arguments)
