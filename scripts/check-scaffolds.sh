@@ -138,7 +138,8 @@ while IFS=$'\t' read -r name architecture sync_protocol messaging aggregation me
   [[ -f $answers ]] || { fail "$name: $answers is missing"; continue; }
   csv=$(cd "$root" && "$bin" evaluate "$answers" --format csv) || { fail "$name: evaluate failed"; continue; }
   row=$(printf '%s\n' "$csv" | sed -n 2p)
-  IFS=, read -r _ got_architecture got_sync got_messaging got_aggregation got_mesh <<<"$row"
+  # The contract's columns come first; the confidence and error columns follow.
+  IFS=, read -r _ got_architecture got_sync got_messaging got_aggregation got_mesh _ <<<"$row"
   [[ $sync_protocol == - ]] && sync_protocol=""
   [[ $messaging == - ]] && messaging=""
   [[ $aggregation == - ]] && aggregation=""
