@@ -60,12 +60,32 @@ struct WhatIfTests {
                     #expect(choice(at: shortOf) != change.to, "\(scenario.name): \(kb.questions[q].id)=\(shortOf) already gives the change")
                 }
                 let beyond = v > current ? range.upperBound + 1 : range.lowerBound - 1
-                if kb.questions[q].slotRange.contains(beyond) {
+                var past = answers.values
+                if kb.questions[q].slotRange.contains(beyond) { past[q] = beyond }
+                // A range also ends where the answers become impossible (more teams than engineers).
+                let possible = kb.constraints.allSatisfy { $0.require.evaluate(past) }
+                if kb.questions[q].slotRange.contains(beyond) && possible {
                     #expect(choice(at: beyond) != change.to, "\(scenario.name): the range of \(kb.questions[q].id) ends at \(v > current ? range.upperBound : range.lowerBound)")
                 }
             }
         }
         #expect(ranges > 0)
+    }
+
+    @Test("no change is built on impossible answers: a range stops where they begin")
+    func rangesStopAtImpossibleAnswers() throws {
+        let kb = try Project.kb()
+        let answers = try kb.answers(#"{"team_size": 12, "team_count": 2, "product_stage": "early", "domain_understanding": "stabilizing", "scaling_profile": "some_hotspots"}"#)
+        let size = try #require(kb.questionIndex["team_size"]), teams = try #require(kb.questionIndex["team_count"])
+        for c in WhatIf(kb: kb).changes(for: answers) {
+            var values = answers.values
+            for (q, v) in c.set { values[q] = v }
+            if let r = c.range, c.set.count == 1 {
+                let ends = [r.lowerBound, r.upperBound].map { end -> [Int] in var x = values; x[c.set[0].question] = end; return x }
+                for x in ends { #expect(x[teams] <= x[size], "\(c.set) reaches an impossible answer set") }
+            }
+            #expect(values[teams] <= values[size])
+        }
     }
 
     @Test("each alternative gets its own change, and a change names the rules it makes fire")

@@ -33,6 +33,8 @@ public struct WhatIf: Sendable {
     }
 
     public let kb: KnowledgeBase
+    /// The "choice" of an impossible answer set.
+    static let impossible = Int.min + 1
     private let evaluator: ChoiceEvaluator
     private let detailed: Evaluator
     /// Per question: values to try, sorted (both ends of every class of an integer).
@@ -50,8 +52,13 @@ public struct WhatIf: Sendable {
         }
     }
 
-    /// Choices (option index or null per decision) with `answers` and `provided`.
+    /// Choices (option index or null per decision) with `answers` and `provided`; for
+    /// answers that break a constraint (more teams than engineers), which are no answers
+    /// anyone can give, a choice no option has, so no change is ever built on them.
     private func choices(_ answers: [Int], _ provided: [Bool]) -> [Int] {
+        for c in kb.constraints where !c.require.evaluate(answers) {
+            return Array(repeating: WhatIf.impossible, count: kb.decisions.count)
+        }
         var values = answers + Array(repeating: Condition.null, count: kb.decisions.count)
         values.withUnsafeMutableBufferPointer { v in provided.withUnsafeBufferPointer { evaluator.evaluate(v, provided: $0) } }
         return Array(values[kb.questions.count...])
@@ -113,7 +120,20 @@ public struct WhatIf: Sendable {
                     var far = direction[i]
                     for w in direction[(i + 1)...] {
                         trial[q] = w
-                        if choices(trial, provided)[d] != target { break }
+                        let c = choices(trial, provided)[d]
+                        if c == WhatIf.impossible {
+                            // Inside one class only a constraint changes: the last value
+                            // before the answers become impossible, by bisection.
+                            var (ok, bad) = (far, w)
+                            while abs(bad - ok) > 1 {
+                                let mid = ok + (bad - ok) / 2
+                                trial[q] = mid
+                                if choices(trial, provided)[d] == target { ok = mid } else { bad = mid }
+                            }
+                            far = ok
+                            break
+                        }
+                        if c != target { break }
                         far = w
                     }
                     let v = direction[i]
@@ -172,6 +192,7 @@ public struct WhatIf: Sendable {
     /// choice is `target` (at most six answers). Not guaranteed to be the fewest.
     private func greedyChange(_ answers: AnswerSet, decision d: Int, target: Int, base: [Int], maxSteps: Int = 6) -> Change? {
         func gap(_ a: AnswerSet) -> Double {
+            if kb.constraints.contains(where: { !$0.require.evaluate(a.values) }) { return .infinity }
             let r = detailed.evaluateChoices(a).decisions[d]
             guard r.applies, let choice = r.choice else { return .infinity }
             let penalty = r.excludedBy[target].isEmpty ? 0.0 : 100.0

@@ -115,7 +115,7 @@ public struct DecisionRecord: Sendable {
     /// A driver line: the rule's why, its condition, its section and its calibration.
     private func driver(_ r: Int) -> String {
         let rule = kb.rules[r]
-        var meta = "`\(rule.conditionText)`; \(kb.section(of: rule.source))"
+        var meta = rule.conditionText == "true" ? kb.section(of: rule.source) : "`\(rule.conditionText)`; \(kb.section(of: rule.source))"
         if let c = rule.calibration { meta += "; threshold: archadvisor's calibration, \(c)" }
         return "\(rule.why) (\(meta))"
     }

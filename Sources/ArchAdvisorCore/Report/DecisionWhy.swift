@@ -10,12 +10,13 @@ public struct DecisionWhy: Sendable {
     public let kb: KnowledgeBase
     public init(kb: KnowledgeBase) { self.kb = kb }
 
-    func item(_ rule: Int, net: Double?) -> String {
+    func item(_ rule: Int, net: Double?, in e: Evaluation) -> String {
         let r = kb.rules[rule]
         var meta = "rule `\(r.id)`"
         if let net { meta += ", \(Reasoning.signed(net))" }
         meta += "; source: \(kb.section(of: r.source))"
         if let c = r.calibration { meta += "; threshold: archadvisor's calibration, \(c)" }
+        if let d = Reasoning(kb: kb).assumed(rule, in: e) { meta += "; \(d)" }
         return "- \(TextReport.escape(r.why)) (\(meta))\n"
     }
 
@@ -43,16 +44,16 @@ public struct DecisionWhy: Sendable {
             }
             if !newFor.isEmpty {
                 out += first ? "\nOver \(name(c.versus)) (the runner-up), these favour \(name(choice)):\n\n" : "\nOver \(name(c.versus)), these also favour \(name(choice)):\n\n"
-                for n in newFor { out += item(n.rule, net: n.net); listedFor.insert(n.rule) }
+                for n in newFor { out += item(n.rule, net: n.net, in: e); listedFor.insert(n.rule) }
             }
             if !newAgainst.isEmpty {
                 out += "\nFor \(name(c.versus)), and outweighed:\n\n"
-                for n in newAgainst { out += item(n.rule, net: n.net); listedAgainst.insert(n.rule) }
+                for n in newAgainst { out += item(n.rule, net: n.net, in: e); listedAgainst.insert(n.rule) }
             }
         }
         for c in contrasts where !c.excludedBy.isEmpty {
             out += "\n\(name(c.versus)) is excluded:\n\n"
-            for x in c.excludedBy { out += item(x, net: nil) }
+            for x in c.excludedBy { out += item(x, net: nil, in: e) }
         }
         if !r.suspended.isEmpty {
             out += "\nNot applied, because they hold only on defaults:\n\n"

@@ -66,6 +66,15 @@ public struct Reasoning: Sendable {
             + "\(defaulted.joined(separator: " and ")) \(defaulted.count == 1 ? "was" : "were") left at the default, so it excludes nothing until answered"
     }
 
+    /// "assumes the default of platform_team (no)" when the rule reads answers left at
+    /// their defaults (given but not asked included), else nil.
+    public func assumed(_ rule: Int, in e: Evaluation) -> String? {
+        let defaulted = kb.reads[rule].filter { e.isDefaulted($0) }
+        guard !defaulted.isEmpty else { return nil }
+        return "assumes the default of " + defaulted.map { "\(kb.questions[$0].id) (\(kb.questions[$0].displayValue(kb.questions[$0].defaultValue)))" }
+            .joined(separator: " and ")
+    }
+
     /// Where a rule's threshold comes from, or nil when it has none.
     public func provenance(_ rule: Rule) -> String? {
         if let c = rule.calibration { return "threshold: archadvisor's calibration (\(c)); the guidance states no number" }

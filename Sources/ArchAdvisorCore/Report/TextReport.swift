@@ -78,10 +78,10 @@ public struct TextReport: Sendable {
                 lines.append("\(style.dim)no rule separates \(d.options[choice].value) from \(over)\(style.reset)")
             }
             if !c.favouring.isEmpty { lines.append("\(style.dim)for \(d.options[choice].value) over \(over):\(style.reset)") }
-            for n in c.favouring.prefix(topReasons) { lines.append(bullet(n)) }
+            for n in c.favouring.prefix(topReasons) { lines.append(bullet(n, in: e)) }
             if c.favouring.count > topReasons { lines.append("  \(style.dim)… \(c.favouring.count - topReasons) more (archadvisor explain)\(style.reset)") }
             if !c.against.isEmpty { lines.append("\(style.dim)for \(over), outweighed:\(style.reset)") }
-            for n in c.against.prefix(max(1, topReasons - 1)) { lines.append(bullet(n)) }
+            for n in c.against.prefix(max(1, topReasons - 1)) { lines.append(bullet(n, in: e)) }
             if c.against.count > max(1, topReasons - 1) { lines.append("  \(style.dim)… \(c.against.count - max(1, topReasons - 1)) more (archadvisor explain)\(style.reset)") }
         }
         for c in contrasts where !c.excludedBy.isEmpty {
@@ -93,9 +93,10 @@ public struct TextReport: Sendable {
         return lines
     }
 
-    func bullet(_ n: Contrast.Net) -> String {
+    func bullet(_ n: Contrast.Net, in e: Evaluation) -> String {
         let rule = kb.rules[n.rule]
-        return "  \(style.dim)•\(style.reset) \(style.bold)\(TextReport.signed(n.net))\(style.reset) \(rule.why) \(style.dim)[\(kb.section(of: rule.source))]\(style.reset)"
+        let assumed = reasoning.assumed(n.rule, in: e).map { " \(style.yellow)(\($0))\(style.reset)" } ?? ""
+        return "  \(style.dim)•\(style.reset) \(style.bold)\(TextReport.signed(n.net))\(style.reset) \(rule.why)\(assumed) \(style.dim)[\(kb.section(of: rule.source))]\(style.reset)"
     }
 
     func effect(_ rule: Rule, _ d: Decision) -> String {
