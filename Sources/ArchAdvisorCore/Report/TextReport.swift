@@ -99,10 +99,6 @@ public struct TextReport: Sendable {
         return "  \(style.dim)•\(style.reset) \(style.bold)\(TextReport.signed(n.net))\(style.reset) \(rule.why)\(assumed) \(style.dim)[\(kb.section(of: rule.source))]\(style.reset)"
     }
 
-    func effect(_ rule: Rule, _ d: Decision) -> String {
-        "\(style.bold)\(reasoning.effect(rule))\(style.reset)"
-    }
-
     /// Markdown for one input.
     public func markdown(input: String, outcome: InputOutcome) -> String {
         var out = "## \(input)\n\n"
