@@ -130,7 +130,7 @@ public struct Checker: Sendable {
         // Waivers.
         if let w = top["waivers"] {
             guard let list = w as? [Any] else { return invalid(lines.line(of: "waivers"), "waivers: expected a list of {finding, reason, owner, expires}") }
-            var waiverLines = lines.lines(of: "finding")
+            let waiverLines = lines.lines(of: "finding")
             for (i, item) in list.enumerated() {
                 let line = i < waiverLines.count ? waiverLines[i] : lines.line(of: "waivers")
                 guard let o = item as? [String: Any], let finding = o["finding"] as? String, let reason = o["reason"] as? String,
@@ -146,7 +146,6 @@ public struct Checker: Sendable {
                 }
                 file.waivers.append(Waiver(finding: finding, reason: reason, owner: owner, expires: expires, line: line))
             }
-            waiverLines.removeAll()
         }
         file.findings = findings(file, lines: lines)
         return file
@@ -220,15 +219,15 @@ public struct Checker: Sendable {
 
 /// Where keys stand in a JSON file: the 1-based line of a key's first occurrence.
 struct KeyLines {
-    let text: String
-    init(_ data: Data) { text = String(decoding: data, as: UTF8.self) }
+    /// The file's bytes, read once for every key looked up.
+    let bytes: [UInt8]
+    init(_ data: Data) { bytes = Array(data) }
 
     /// Lines of every occurrence of `"key"` followed by `:`.
     func lines(of key: String) -> [Int] {
         var out: [Int] = []
         var line = 1
         let needle = Array("\"\(key)\"".utf8)
-        let bytes = Array(text.utf8)
         var i = 0
         while i < bytes.count {
             if bytes[i] == 0x0A { line += 1; i += 1; continue }
