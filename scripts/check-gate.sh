@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks `archadvisor check` output with real third-party tools: the SARIF against the OASIS
 # SARIF 2.1.0 schema (../shared/validators/schemas/sarif) with jsonschema, and the JUnit XML
-# with Python's XML parser, on the example portfolio (examples/portfolio).
+# with Python's XML parser, on the example portfolio (examples/portfolio), with the guidance
+# alone and with the example organisation rule pack (examples/org-rules).
 # usage: scripts/check-gate.sh ARCHADVISOR
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,24 +29,39 @@ status=0
 "$bin" check --format junit --today 2026-12-01 examples/portfolio > "$tmp/out.xml" || true
 "$bin" check --format json --today 2026-12-01 examples/portfolio > "$tmp/out.json" || true
 "$bin" kb schema --check > "$tmp/check.schema.json"
-"$py" - "$schema" "$tmp/out.sarif" "$tmp/out.xml" "$tmp/check.schema.json" "$tmp/out.json" <<'PY'
+# The same with the example organisation rule pack layered over the guidance.
+pack=(--rules examples/org-rules)
+"$bin" check --format sarif --today 2026-12-01 "${pack[@]}" examples/portfolio > "$tmp/pack.sarif" || true
+"$bin" check --format junit --today 2026-12-01 "${pack[@]}" examples/portfolio > "$tmp/pack.xml" || true
+"$bin" check --format json --today 2026-12-01 "${pack[@]}" examples/portfolio > "$tmp/pack.json" || true
+"$bin" kb schema --check "${pack[@]}" > "$tmp/pack.schema.json"
+"$py" - "$schema" "$tmp" <<'PY'
 import json, sys
 import xml.etree.ElementTree as ET
 import jsonschema
-schema, sarif = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
-report_schema = json.load(open(sys.argv[4]))
-jsonschema.Draft202012Validator.check_schema(report_schema)
-jsonschema.Draft202012Validator(report_schema).validate(json.load(open(sys.argv[5])))
-jsonschema.validate(sarif, schema, cls=jsonschema.Draft7Validator if "draft-07" in schema.get("$schema", "") else None)
-results = sarif["runs"][0]["results"]
-assert all(r.get("partialFingerprints") for r in results), "every result has partialFingerprints"
-root = ET.parse(sys.argv[3]).getroot()
-assert root.tag == "testsuites", root.tag
-suites = root.findall("testsuite")
-cases = root.findall("testsuite/testcase")
-assert int(root.get("tests")) == len(cases), "declared tests match the testcases"
-print("check-gate: check --format json valid against kb schema --check")
-print(f"check-gate: SARIF valid against the 2.1.0 schema ({len(results)} results, "
-      f"{len(sarif['runs'][0]['tool']['driver']['rules'])} rules); JUnit parsed: {len(suites)} suites, {len(cases)} cases, "
-      f"{len(root.findall('testsuite/testcase/failure'))} failures, {len(root.findall('testsuite/testcase/skipped'))} skipped")
+schema, tmp = json.load(open(sys.argv[1])), sys.argv[2]
+for name, label in [("out", "guidance"), ("pack", "with rule pack examples/org-rules")]:
+    sarif = json.load(open(f"{tmp}/{name}.sarif"))
+    report_schema = json.load(open(f"{tmp}/{'check' if name == 'out' else 'pack'}.schema.json"))
+    jsonschema.Draft202012Validator.check_schema(report_schema)
+    jsonschema.Draft202012Validator(report_schema).validate(json.load(open(f"{tmp}/{name}.json")))
+    jsonschema.validate(sarif, schema, cls=jsonschema.Draft7Validator if "draft-07" in schema.get("$schema", "") else None)
+    results = sarif["runs"][0]["results"]
+    rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+    assert all(r.get("partialFingerprints") for r in results), "every result has partialFingerprints"
+    policies = [r for r in results if r["ruleId"].startswith("policy/")]
+    if name == "pack":
+        assert policies, "the pack's policies give findings on the portfolio"
+        assert all(r.get("helpUri") for r in rules if r["id"].startswith("policy/")), "policy rules link their ADR"
+    else:
+        assert not policies, "no policy findings without a pack"
+    root = ET.parse(f"{tmp}/{name}.xml").getroot()
+    assert root.tag == "testsuites", root.tag
+    suites = root.findall("testsuite")
+    cases = root.findall("testsuite/testcase")
+    assert int(root.get("tests")) == len(cases), "declared tests match the testcases"
+    print(f"check-gate ({label}): check --format json valid against kb schema --check")
+    print(f"check-gate ({label}): SARIF valid against the 2.1.0 schema ({len(results)} results, {len(policies)} policy/, "
+          f"{len(rules)} rules); JUnit parsed: {len(suites)} suites, {len(cases)} cases, "
+          f"{len(root.findall('testsuite/testcase/failure'))} failures, {len(root.findall('testsuite/testcase/skipped'))} skipped")
 PY

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArchAdvisorCore
+import Foundation
 
 struct Archadvisor: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,20 +15,48 @@ struct Archadvisor: ParsableCommand {
     )
 }
 
-/// `--kb PATH`, shared by every command.
+/// `--kb PATH` and `--rules DIR`, shared by every command.
 struct KnowledgeBaseOptions: ParsableArguments {
     @Option(name: .customLong("kb"), help: ArgumentHelp("Knowledge base to use (default: $ARCHADVISOR_KB, else the project's knowledge.sqlite).", valueName: "PATH"), completion: .knowledgeBase)
     var path: String?
 
-    /// Loads the knowledge base, or prints why not and exits 3.
-    func load() throws -> KnowledgeBase {
-        let located = KnowledgeBaseLocator.locate(explicit: path)
-        do {
-            return try KnowledgeStore.load(path: located)
-        } catch {
-            Terminal.standardError.write("archadvisor: \(error)\n")
-            throw ExitCode(3)
+    @Option(name: .customLong("rules"), help: ArgumentHelp("""
+        Repeatable. A directory with a pack.yaml is an organisation rule pack, layered in the order given over the \
+        knowledge base; one without is a rules directory compiled instead of the knowledge base.
+        """, valueName: "DIR"), completion: .directory)
+    var rules: [String] = []
+
+    /// Loads the knowledge base with the rule packs of `--rules` layered over it, or prints
+    /// why not and exits 3 (knowledge base) or 2 (rules that do not compile).
+    /// `defaultRules`: a rules directory to compile when `--rules` names none (kb build).
+    func load(defaultRules: String? = nil) throws -> KnowledgeBase {
+        let bases = rules.filter { !RulePackCompiler.isPack($0) }
+        let packs = rules.filter(RulePackCompiler.isPack)
+        guard bases.count <= 1 else {
+            Terminal.standardError.write("archadvisor: --rules: \(bases.joined(separator: ", ")): expected at most one rules directory (a directory without pack.yaml); rule packs have a pack.yaml\n")
+            throw ExitCode(2)
         }
+        var kb: KnowledgeBase
+        if let base = bases.first ?? defaultRules {
+            kb = try compileOrExit(base)
+        } else {
+            let located = KnowledgeBaseLocator.locate(explicit: path)
+            do {
+                kb = try KnowledgeStore.load(path: located)
+            } catch {
+                Terminal.standardError.write("archadvisor: \(error)\n")
+                throw ExitCode(3)
+            }
+        }
+        for pack in packs {
+            do {
+                kb = try RulePackCompiler.layer(directory: URL(fileURLWithPath: pack), over: kb)
+            } catch {
+                Terminal.standardError.write(error.description + "\n")
+                throw ExitCode(2)
+            }
+        }
+        return kb
     }
 }
 

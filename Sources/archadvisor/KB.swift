@@ -10,10 +10,12 @@ struct KB: ParsableCommand {
     )
 
     struct Build: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "build", abstract: "Compile rules/ into a knowledge base (SQLite).")
-
-        @Option(help: ArgumentHelp("The rules directory (default: rules/ beside the project's knowledge base).", valueName: "DIR"), completion: .directory)
-        var rules: String?
+        static let configuration = CommandConfiguration(
+            commandName: "build", abstract: "Compile rules/ into a knowledge base (SQLite).",
+            discussion: """
+            --rules DIR names the rules directory (default: rules/ beside the project's knowledge base); \
+            repeat it with rule packs (directories with a pack.yaml) to layer them over the rules, in order.
+            """)
 
         @Option(help: ArgumentHelp("Where to write it (default: the knowledge base --kb would use).", valueName: "FILE"), completion: .knowledgeBase)
         var output: String?
@@ -24,41 +26,56 @@ struct KB: ParsableCommand {
             let projectKB = KnowledgeBaseLocator.locate(explicit: kbOptions.path)
             let target = output ?? projectKB
             // The rules beside the project's knowledge base, wherever the output goes.
-            let rulesDir = rules ?? URL(fileURLWithPath: projectKB).deletingLastPathComponent().appendingPathComponent("rules").path
-            let kb = try compileOrExit(rulesDir)
+            let kb = try kbOptions.load(defaultRules: URL(fileURLWithPath: projectKB).deletingLastPathComponent().appendingPathComponent("rules").path)
             do {
                 try KnowledgeStore.write(kb, to: target)
             } catch {
                 Terminal.standardError.write("archadvisor: \(target): cannot write the knowledge base: \(error)\n")
                 throw ExitCode(2)
             }
-            Terminal.standardOutput.write("wrote \(target): \(kb.questions.count) questions, \(kb.decisions.count) decisions, \(kb.rules.count) rules, \(kb.sources.count) sources, \(kb.scenarios.count) scenarios, \(kb.templates.count) templates (sources \(kb.sourceHash.prefix(12)))\n")
+            Terminal.standardOutput.write("wrote \(target): \(kb.questions.count) questions, \(kb.decisions.count) decisions, \(kb.rules.count) rules, \(kb.sources.count) sources, \(kb.scenarios.count) scenarios, \(kb.templates.count) templates (sources \(kb.sourceHash.prefix(12)))"
+                + kb.packs.map { p in
+                    let rules = kb.rules.filter { $0.pack == p.id }.count, overrides = kb.rules.filter { $0.override?.pack == p.id }.count
+                    let policies = kb.policies.filter { $0.pack == p.id }.count
+                    return "\n  rule pack \(p.id) (\(p.title), owner \(p.owner)): \(rules) rules, \(overrides) overrides, \(policies) policies"
+                }.joined() + "\n")
         }
     }
 
     struct Test: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "test", abstract: "Run the scenario tests (rules/scenarios): answers in, expected choices out.")
-
-        @Option(help: ArgumentHelp("Compile and test this rules directory instead of the knowledge base's scenarios.", valueName: "DIR"), completion: .directory)
-        var rules: String?
+        static let configuration = CommandConfiguration(
+            commandName: "test", abstract: "Run the scenario tests (rules/scenarios): answers in, expected choices out.",
+            discussion: """
+            --rules DIR compiles and tests a rules directory instead of the knowledge base's scenarios; with rule packs \
+            (directories with a pack.yaml) it runs each pack's scenarios over the layered rules. The guidance's own \
+            scenarios are run too: one a pack decides differently is listed as CHANGED, and fails nothing (it tests \
+            the guidance alone).
+            """)
 
         @OptionGroup var kbOptions: KnowledgeBaseOptions
         @OptionGroup var output: OutputOptions
 
         func run() throws {
-            let kb = try rules.map { try compileOrExit($0) } ?? kbOptions.load()
+            let kb = try kbOptions.load()
             let style = output.style()
             let results = ScenarioRunner(kb: kb).run()
+            var changed = 0
             for r in results {
+                let from = r.scenario.pack.map { " [rule pack \($0)]" } ?? ""
                 if r.passed {
-                    Terminal.standardOutput.write("\(style.green)PASS\(style.reset) \(r.scenario.name)\n")
+                    Terminal.standardOutput.write("\(style.green)PASS\(style.reset) \(r.scenario.name)\(from)\n")
+                } else if kb.hasPacks && r.scenario.pack == nil {
+                    changed += 1
+                    Terminal.standardOutput.write("\(style.yellow)CHANGED\(style.reset) \(r.scenario.name) (\(r.scenario.location)): the rule packs decide differently from the guidance alone\n")
+                    for f in r.failures { Terminal.standardOutput.write("       \(f)\n") }
                 } else {
-                    Terminal.standardOutput.write("\(style.red)FAIL\(style.reset) \(r.scenario.name) (\(r.scenario.location))\n")
+                    Terminal.standardOutput.write("\(style.red)FAIL\(style.reset) \(r.scenario.name)\(from) (\(r.scenario.location))\n")
                     for f in r.failures { Terminal.standardOutput.write("       \(f)\n") }
                 }
             }
-            let failed = results.filter { !$0.passed }.count
-            Terminal.standardOutput.write("scenarios: \(results.count - failed) passed, \(failed) failed\n")
+            let failed = results.filter { !$0.passed }.count - changed
+            Terminal.standardOutput.write("scenarios: \(results.count - failed - changed) passed, \(failed) failed"
+                + (kb.hasPacks ? ", \(changed) of the guidance's changed by the rule packs" : "") + "\n")
             if results.isEmpty {
                 Terminal.standardError.write("archadvisor: the knowledge base has no scenarios; add some to rules/scenarios\n")
                 throw ExitCode(1)

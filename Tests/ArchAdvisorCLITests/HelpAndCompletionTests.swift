@@ -80,7 +80,7 @@ import TestSupport
         ("ask", "'--save[", "*.json"), ("ask", "'--answers[", "*.json"), ("ask", "'--kb[", "*.sqlite"),
         ("evaluate", "'*:inputs:", "*.json *.jsonl"), ("explain", "':file:", "*.json"),
         ("scaffold", "'--answers[", "*.json"), ("scaffold", "'--out[", "/"), ("recheck", "':dir:", "/"),
-        ("build", "'--rules[", "/"), ("build", "'--output[", "*.sqlite"), ("test", "'--rules[", "/"),
+        ("build", "'*--rules[", "/"), ("build", "'--output[", "*.sqlite"), ("test", "'*--rules[", "/"),
     ])
     func zshCompletesPaths(_ command: String, _ spec: String, _ pattern: String) throws {
         let r = try CLI.run(["--generate-completion-script", "zsh"])

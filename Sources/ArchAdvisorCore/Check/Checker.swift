@@ -142,7 +142,7 @@ public struct Checker: Sendable {
                 }
                 guard Checker.isDate(expires) else { return invalid(line, "waivers[\(i)].expires: expected a date YYYY-MM-DD, got \"\(expires)\"") }
                 guard Checker.isFindingID(finding, kb: kb) else {
-                    return invalid(line, "waivers[\(i)].finding: unknown finding \"\(finding)\"; expected drift/DECISION, close-call/DECISION or rests-on-defaults/DECISION")
+                    return invalid(line, "waivers[\(i)].finding: unknown finding \"\(finding)\"; expected drift/DECISION, close-call/DECISION, rests-on-defaults/DECISION" + (kb.policies.isEmpty ? "" : " or policy/RULE of a rule pack") + "")
                 }
                 file.waivers.append(Waiver(finding: finding, reason: reason, owner: owner, expires: expires, line: line))
             }
@@ -159,6 +159,7 @@ public struct Checker: Sendable {
     }
 
     static func isFindingID(_ id: String, kb: KnowledgeBase) -> Bool {
+        if id.hasPrefix("policy/") { return kb.policies.contains { "policy/" + $0.id == id } }
         for prefix in ["drift/", "close-call/", "rests-on-defaults/"] where id.hasPrefix(prefix) {
             return kb.decisionIndex[String(id.dropFirst(prefix.count))] != nil
         }
@@ -204,6 +205,18 @@ public struct Checker: Sendable {
                 out.append(Finding(id: "rests-on-defaults/\(d.id)", severity: .note, file: file.path, line: 1,
                                    message: "\(choice) rests on answers left at their defaults: " + named.joined(separator: "; "), decision: d.id))
             }
+        }
+        // Organisation policies: `when` holds and `require` does not.
+        for p in kb.policies where p.when.evaluate(e.values) && !p.require.evaluate(e.values) {
+            let nq = kb.questions.count
+            let required = p.require.slots.filter { $0 < nq }.sorted()
+            let read = required + p.when.slots.filter { $0 < nq }.sorted()
+            let line = read.first { e.answers.provided[$0] }.map { lines.line(of: kb.questions[$0].id) } ?? 1
+            var message = "\(p.message): requires `\(p.requireText)`" + (p.whenText == "true" ? "" : " when `\(p.whenText)`")
+            let defaulted = required.filter { !e.answers.provided[$0] }.map { "\(kb.questions[$0].id) (default \(kb.questions[$0].displayValue(kb.questions[$0].defaultValue)))" }
+            if !defaulted.isEmpty { message += "; not answered: " + defaulted.joined(separator: ", ") }
+            message += " [\(kb.section(of: p.source))]"
+            out.append(Finding(id: "policy/\(p.id)", severity: p.severity, file: file.path, line: line, message: message))
         }
         // Waivers: a live one suppresses its finding; an expired one is an error of its own.
         for w in file.waivers where w.expires < today {

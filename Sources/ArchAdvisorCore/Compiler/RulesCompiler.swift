@@ -28,6 +28,10 @@ public enum RulesCompiler {
 
     /// Compiles already-read files. Exposed for tests that build rules in memory.
     public static func compile(files: RulesFiles, options: Options = Options()) throws(CompileError) -> KnowledgeBase {
+        if let pack = files.pack {
+            throw CompileError(diagnostics: [Diagnostic(location: SourceLocation(file: pack.displayPath, line: 1, column: 1),
+                                                        message: "this directory is an organisation rule pack; layer it over the guidance's rules with --rules (it is not a rules directory of its own)")])
+        }
         var diagnostics: [Diagnostic] = []
         func document(_ file: RulesFiles.File) -> YAMLDocument? {
             do { return try YAMLDocument(file: file.displayPath, storedFile: file.storedPath, text: file.text) } catch {
@@ -241,16 +245,20 @@ public enum RulesCompiler {
 
     // MARK: sources
 
-    static func parseSources(_ r: inout NodeReader) -> ([Source], [String: (YAMLDocument, Node)]) {
+    /// `pack`: the sources of that rule pack (a `url` allowed, `kind` not: every pack
+    /// source is cited by the pack); `taken`: source ids already defined.
+    static func parseSources(_ r: inout NodeReader, pack: String? = nil, taken: Set<String> = []) -> ([Source], [String: (YAMLDocument, Node)]) {
         guard let top = r.mapping(r.doc.root, what: "sources.yaml", allowed: ["sources"]) else { return ([], [:]) }
         var sources: [Source] = []
         var nodes: [String: (YAMLDocument, Node)] = [:]
         for item in r.sequence(top.first { $0.key == "sources" }?.value, what: "sources") {
-            guard let fields = r.mapping(item, what: "a source", allowed: ["id", "section", "kind", "text"]) else { continue }
+            let allowed = pack == nil ? ["id", "section", "kind", "text"] : ["id", "section", "url", "text"]
+            guard let fields = r.mapping(item, what: "a source", allowed: allowed) else { continue }
             let f = Dictionary(fields.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
             guard let id = r.string(f["id"], what: "source id", in: item) else { continue }
             if !isKebabCase(id) { r.fail(f["id"], "source id '\(id)' must be kebab-case (a-z, 0-9, -)") }
             if nodes[id] != nil { r.fail(f["id"], "source '\(id)' is defined twice"); continue }
+            if taken.contains(id) { r.fail(f["id"], "source id '\(id)' is already a source of the guidance or of an earlier rule pack; give it an id of its own"); continue }
             let kindText = f["kind"].flatMap { r.string($0, what: "kind") } ?? "recommendation"
             guard let kind = Source.Kind(rawValue: kindText) else {
                 r.fail(f["kind"], "unknown kind '\(kindText)'; expected recommendation or fact")
@@ -259,7 +267,8 @@ public enum RulesCompiler {
             let section = r.string(f["section"], what: "section of '\(id)'", in: item) ?? ""
             let text = r.string(f["text"], what: "text of '\(id)'", in: item) ?? ""
             nodes[id] = (r.doc, item)
-            sources.append(Source(id: id, section: section, kind: kind, text: text))
+            let url = f["url"].flatMap { r.string($0, what: "url of '\(id)'") }
+            sources.append(Source(id: id, section: section, kind: kind, text: text, pack: pack, url: url))
         }
         return (sources, nodes)
     }
@@ -341,9 +350,12 @@ public enum RulesCompiler {
 
     // MARK: rules
 
+    /// `taken` names rule ids already defined elsewhere (by the guidance, when a rule pack
+    /// is compiled) with where; `topKeys` are the keys a rules file may have.
     static func parseRules(_ r: inout NodeReader, questions: [Question], decisions: [Decision], sourceIDs: Set<String>, seen: inout Set<String>,
-                           requireProvenance: Bool = true) -> [Rule] {
-        guard let top = r.mapping(r.doc.root, what: "a rules file", allowed: ["decision", "rules"]) else { return [] }
+                           requireProvenance: Bool = true, taken: [String: String] = [:],
+                           topKeys: [String] = ["decision", "rules"]) -> [Rule] {
+        guard let top = r.mapping(r.doc.root, what: "a rules file", allowed: topKeys) else { return [] }
         let t = Dictionary(top.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
         var fileDecision: Int?
         if let dn = t["decision"], let name = r.string(dn, what: "decision") {
@@ -361,6 +373,10 @@ public enum RulesCompiler {
             let f = Dictionary(fields.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
             guard let id = r.string(f["id"], what: "rule id", in: item) else { continue }
             if !isKebabCase(id) { r.fail(f["id"], "rule id '\(id)' must be kebab-case (a-z, 0-9, -)") }
+            if let other = taken[id] {
+                r.fail(f["id"], "rule id '\(id)' is already taken by the rule at \(other); give this rule an id of its own (an override changes a rule's threshold: 'overrides:')")
+                continue
+            }
             if !seen.insert(id).inserted { r.fail(f["id"], "rule '\(id)' is defined twice"); continue }
             var decisionIndex = fileDecision
             if let dn = f["decision"], let name = r.string(dn, what: "decision") {
@@ -406,7 +422,7 @@ public enum RulesCompiler {
             guard let source = r.string(f["source"], what: "source of '\(id)'", in: item) else { continue }
             if !sourceIDs.contains(source) {
                 let hint = Suggest.closest(to: source, in: Array(sourceIDs)).map { " (did you mean '\($0)'?)" } ?? ""
-                r.fail(f["source"], "unknown source '\(source)'\(hint)")
+                r.fail(f["source"], "unknown source '\(source)'\(hint)" + (taken.isEmpty ? "" : "; a rule pack cites its own sources (sources.yaml of the pack)"))
             }
             let line = item.mark?.line ?? 1
             rules.append(Rule(id: id, decision: d, condition: condition.0, conditionText: condition.1, points: points, excludes: excludes,

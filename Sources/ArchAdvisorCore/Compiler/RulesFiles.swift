@@ -20,6 +20,8 @@ public struct RulesFiles: Sendable {
     public var questions: File?
     public var decisions: File?
     public var sources: File?
+    /// `pack.yaml`: present in an organisation rule pack, absent in the guidance's rules.
+    public var pack: File?
     public var ruleFiles: [File]
     public var scenarioFiles: [File]
     public var templates: [Template]
@@ -27,7 +29,8 @@ public struct RulesFiles: Sendable {
     public var hash: String
 
     public init(root: String, questions: File?, decisions: File?, sources: File?, ruleFiles: [File],
-                scenarioFiles: [File], templates: [Template], hash: String) {
+                scenarioFiles: [File], templates: [Template], hash: String, pack: File? = nil) {
+        self.pack = pack
         self.root = root
         self.questions = questions
         self.decisions = decisions
@@ -70,6 +73,7 @@ public struct RulesFiles: Sendable {
         let questions = read("questions.yaml")
         let decisions = read("decisions.yaml")
         let sources = read("sources.yaml")
+        let pack = read("pack.yaml")
         let ruleFiles = yamlFiles(in: "rules").compactMap(read)
         let scenarioFiles = yamlFiles(in: "scenarios").compactMap(read)
         var templates: [Template] = []
@@ -91,6 +95,6 @@ public struct RulesFiles: Sendable {
             sha.update([0])
         }
         return RulesFiles(root: root, questions: questions, decisions: decisions, sources: sources, ruleFiles: ruleFiles,
-                          scenarioFiles: scenarioFiles, templates: templates, hash: sha.finalize())
+                          scenarioFiles: scenarioFiles, templates: templates, hash: sha.finalize(), pack: pack)
     }
 }

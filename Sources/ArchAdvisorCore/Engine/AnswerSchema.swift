@@ -86,6 +86,16 @@ public enum CheckReportSchema {
             "knowledge_base": {"type": "string", "description": "Hash of the knowledge base the files were checked with."},
             "date": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "The date waivers were compared with."},
             "files": {"type": "array", "items": {"$ref": "#/$defs/file"}},
+            "rule_packs": {
+              "type": "array",
+              "description": "Organisation rule packs layered over the guidance (--rules), in order; absent without any.",
+              "items": {
+                "type": "object",
+                "required": ["id", "title", "owner"],
+                "additionalProperties": false,
+                "properties": {"id": {"type": "string"}, "title": {"type": "string"}, "owner": {"type": "string"}}
+              }
+            },
             "summary": {
               "type": "object",
               "required": ["files", "errors", "warnings", "notes", "suppressed"],

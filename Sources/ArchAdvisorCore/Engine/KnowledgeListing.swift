@@ -3,10 +3,19 @@ public struct KnowledgeListing: Sendable {
     public let kb: KnowledgeBase
     public init(kb: KnowledgeBase) { self.kb = kb }
 
-    /// Sources of kind recommendation that no rule cites.
+    /// Sources of kind recommendation that no rule, rule pack override or policy cites.
     public var uncovered: [Source] {
-        let cited = Set(kb.rules.map(\.source))
-        return kb.sources.filter { $0.kind == .recommendation && !cited.contains($0.id) }
+        let cited = citing
+        return kb.sources.filter { $0.kind == .recommendation && cited[$0.id] == nil }
+    }
+
+    /// Per source id: the rules citing it, and a rule pack's overrides and policies.
+    var citing: [String: [String]] {
+        var citing: [String: [String]] = [:]
+        for r in kb.rules { citing[r.source, default: []].append(r.id) }
+        for r in kb.rules { if let o = r.override { citing[o.source, default: []].append("override of \(r.id)") } }
+        for p in kb.policies { citing[p.source, default: []].append("policy/\(p.id)") }
+        return citing
     }
 
     public func text(style: Style) -> String {
@@ -69,8 +78,7 @@ public struct KnowledgeListing: Sendable {
 
     /// Every guidance source with the rules citing it; recommendations with none stand out.
     public func coverage(style: Style, json: Bool) -> String {
-        var citing: [String: [String]] = [:]
-        for r in kb.rules { citing[r.source, default: []].append(r.id) }
+        let citing = citing
         if json {
             return "{\"uncovered\":[" + uncovered.map { JSONText.quoted($0.id) }.joined(separator: ",") + "],\"sources\":["
                 + kb.sources.map { s in

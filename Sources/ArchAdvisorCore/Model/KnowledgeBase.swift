@@ -10,8 +10,13 @@ public struct KnowledgeBase: Sendable, Equatable {
     public var templates: [Template]
     /// Combinations of answers that cannot be true together.
     public var constraints: [AnswerConstraint]
-    /// SHA-256 of the rule sources this knowledge base was compiled from.
+    /// SHA-256 of the rule sources this knowledge base was compiled from (with rule packs:
+    /// of the guidance's hash and each pack's).
     public var sourceHash: String
+    /// Organisation policies: findings of `check`, never points.
+    public var policies: [Policy]
+    /// Organisation rule packs layered over the guidance, in the order applied.
+    public var packs: [RulePack]
 
     /// Rule indices per decision index, in rule order.
     public let rulesByDecision: [[Int]]
@@ -33,8 +38,11 @@ public struct KnowledgeBase: Sendable, Equatable {
     public let cuts: [[Int]]
 
     public init(questions: [Question], decisions: [Decision], rules: [Rule], sources: [Source],
-                scenarios: [Scenario], templates: [Template], sourceHash: String, constraints: [AnswerConstraint] = []) {
+                scenarios: [Scenario], templates: [Template], sourceHash: String, constraints: [AnswerConstraint] = [],
+                policies: [Policy] = [], packs: [RulePack] = []) {
         self.questions = questions
+        self.policies = policies
+        self.packs = packs
         self.constraints = constraints
         self.decisions = decisions
         self.rules = rules
@@ -101,10 +109,34 @@ public struct KnowledgeBase: Sendable, Equatable {
         questions.map(\.defaultValue) + Array(repeating: Condition.null, count: decisions.count)
     }
 
-    /// The guidance section a source id names, or the id itself when unknown.
+    /// The guidance section a source id names, or the id itself when unknown. A rule
+    /// pack's source is named with its pack and link: `rule pack acme: ADR-0007 ... <URL>`.
     public func section(of sourceID: String) -> String {
-        sourceIndex[sourceID].map { sources[$0].section } ?? sourceID
+        guard let i = sourceIndex[sourceID] else { return sourceID }
+        let s = sources[i]
+        guard let pack = s.pack else { return s.section }
+        return "rule pack \(pack): \(s.section)" + (s.url.map { " <\($0)>" } ?? "")
     }
+
+    /// Where a rule's threshold comes from, or nil when it has none: the guidance's words,
+    /// archadvisor's calibration, or a rule pack's (its own rule, or its override of a
+    /// calibration).
+    public func thresholdOrigin(_ rule: Rule) -> String? {
+        if let o = rule.override {
+            return "threshold set by rule pack \(o.pack) (\(rule.calibration ?? "")) [\(section(of: o.source))], replacing archadvisor's calibration `\(o.replacedCondition)` (\(o.replacedCalibration))"
+        }
+        if let pack = rule.pack {
+            if let c = rule.calibration { return "threshold: rule pack \(pack)'s calibration (\(c))" }
+            if let s = rule.stated { return "threshold stated by rule pack \(pack)'s source (\(s))" }
+            return nil
+        }
+        if let c = rule.calibration { return "threshold: archadvisor's calibration (\(c)); the guidance states no number" }
+        if let s = rule.stated { return "threshold stated by the guidance (\(s))" }
+        return nil
+    }
+
+    /// Whether any rule or policy comes from a rule pack.
+    public var hasPacks: Bool { !packs.isEmpty }
 
     /// The type-checking scope: every question, and the decisions before `decision`
     /// (all decisions when nil).

@@ -44,6 +44,7 @@ public struct CheckReports: Sendable {
         return "checked \(result.files.count) answer file\(result.files.count == 1 ? "" : "s")\(byArchitecture.isEmpty ? "" : " (\(byArchitecture))"): "
             + "\(count(.error)) error\(count(.error) == 1 ? "" : "s"), \(count(.warning)) warning\(count(.warning) == 1 ? "" : "s"), "
             + "\(count(.note)) note\(count(.note) == 1 ? "" : "s"), \(result.findings.count - live.count) suppressed"
+            + (kb.packs.isEmpty ? "" : "; rule packs layered over the guidance: " + kb.packs.map { "\($0.id) (\($0.title))" }.joined(separator: ", "))
     }
 
     // MARK: portfolio
@@ -130,7 +131,13 @@ public struct CheckReports: Sendable {
             return o
         }.joined(separator: ",")
         out += "],\"summary\":{\"files\":\(result.files.count),\"errors\":\(live.filter { $0.severity == .error }.count),\"warnings\":\(live.filter { $0.severity == .warning }.count),"
-        out += "\"notes\":\(live.filter { $0.severity == .note }.count),\"suppressed\":\(result.findings.count - live.count)}}\n"
+        out += "\"notes\":\(live.filter { $0.severity == .note }.count),\"suppressed\":\(result.findings.count - live.count)}"
+        if !kb.packs.isEmpty {
+            out += ",\"rule_packs\":[" + kb.packs.map { p in
+                "{\"id\":\(JSONText.quoted(p.id)),\"title\":\(JSONText.quoted(p.title)),\"owner\":\(JSONText.quoted(p.owner))}"
+            }.joined(separator: ",") + "]"
+        }
+        out += "}\n"
         return out
     }
 
@@ -160,11 +167,29 @@ public struct CheckReports: Sendable {
             return ("The \(decision ?? "") recommendation rests on answers left at their defaults",
                     "Answering a question the file leaves at its default would change the choice; answer it to settle the decision. Guidance: \(sections).",
                     .note)
+        case "policy":
+            guard let p = kb.policies.first(where: { "policy/" + $0.id == id }) else { break }
+            let pack = kb.packs.first { $0.id == p.pack }
+            return (p.message,
+                    "Organisation policy `\(p.id)` of rule pack \(p.pack)" + (pack.map { " (\($0.title); owner \($0.owner))" } ?? "")
+                        + ": requires `\(p.requireText)`" + (p.whenText == "true" ? "" : " when `\(p.whenText)`")
+                        + ". Source: \(kb.section(of: p.source)) (defined at \(p.location)). It scores nothing: change the service or its answers, or add a waiver with an owner, reason and expiry.",
+                    p.severity)
+        default:
+            break
+        }
+        switch id {
         case "waiver-expired":
             return ("A waiver has expired", "A waiver's expiry date has passed: renew it with a new date and reason, or resolve the finding it waived.", .error)
         default:
             return ("The answer file cannot be read or is invalid", "Fix the file: the message names the key and what was expected (`archadvisor kb schema` gives editors a schema).", .error)
         }
+    }
+
+    /// A policy's document, when its source has a link.
+    func helpURI(_ id: String) -> String? {
+        guard let p = kb.policies.first(where: { "policy/" + $0.id == id }), let i = kb.sourceIndex[p.source] else { return nil }
+        return kb.sources[i].url
     }
 
     static func sarifLevel(_ s: Severity) -> String { s == .note ? "note" : s.rawValue }
@@ -194,6 +219,7 @@ public struct CheckReports: Sendable {
             return "{\"id\":\(JSONText.quoted(id)),\"name\":\(JSONText.quoted(id.replacingOccurrences(of: "/", with: "-"))),"
                 + "\"shortDescription\":{\"text\":\(JSONText.quoted(h.short))},\"fullDescription\":{\"text\":\(JSONText.quoted(h.help))},"
                 + "\"help\":{\"text\":\(JSONText.quoted(h.help)),\"markdown\":\(JSONText.quoted(h.help))},"
+                + (helpURI(id).map { "\"helpUri\":\(JSONText.quoted($0))," } ?? "")
                 + "\"defaultConfiguration\":{\"level\":\(JSONText.quoted(CheckReports.sarifLevel(h.level)))}}"
         }
         let results = findings.map { x -> String in
@@ -240,9 +266,12 @@ public struct CheckReports: Sendable {
         for f in result.files {
             var cases = ""
             var n = 0, fails = 0, skips = 0
-            let names = kb.decisions.map(\.id) + ["file"]
+            let names = kb.decisions.map(\.id) + kb.policies.map { "policy/" + $0.id } + ["file"]
             for name in names {
-                let mine = f.findings.filter { name == "file" ? $0.decision == nil : $0.decision == name }
+                let mine = f.findings.filter { x in
+                    if name == "file" { return x.decision == nil && !x.id.hasPrefix("policy/") }
+                    return name.hasPrefix("policy/") ? x.id == name : x.decision == name
+                }
                 if name == "file" && mine.isEmpty && f.evaluation != nil { continue }
                 n += 1
                 cases += "    <testcase classname=\(CheckReports.quoted(f.service)) name=\(CheckReports.quoted(name)) file=\(CheckReports.quoted(f.path))>\n"

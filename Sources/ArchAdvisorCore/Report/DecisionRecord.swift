@@ -116,7 +116,11 @@ public struct DecisionRecord: Sendable {
     private func driver(_ r: Int) -> String {
         let rule = kb.rules[r]
         var meta = rule.conditionText == "true" ? kb.section(of: rule.source) : "`\(rule.conditionText)`; \(kb.section(of: rule.source))"
-        if let c = rule.calibration { meta += "; threshold: archadvisor's calibration, \(c)" }
+        if rule.pack != nil || rule.override != nil {
+            if let t = kb.thresholdOrigin(rule) { meta += "; \(t)" }
+        } else if let c = rule.calibration {
+            meta += "; threshold: archadvisor's calibration, \(c)"
+        }
         return "\(rule.why) (\(meta))"
     }
 

@@ -12,10 +12,14 @@ public struct DecisionWhy: Sendable {
 
     func item(_ rule: Int, net: Double?, in e: Evaluation) -> String {
         let r = kb.rules[rule]
-        var meta = "rule `\(r.id)`"
+        var meta = "rule `\(r.id)`" + (r.pack.map { " of rule pack \($0)" } ?? "")
         if let net { meta += ", \(Reasoning.signed(net))" }
         meta += "; source: \(kb.section(of: r.source))"
-        if let c = r.calibration { meta += "; threshold: archadvisor's calibration, \(c)" }
+        if r.pack != nil || r.override != nil {
+            if let t = kb.thresholdOrigin(r) { meta += "; \(t)" }
+        } else if let c = r.calibration {
+            meta += "; threshold: archadvisor's calibration, \(c)"
+        }
         if let d = Reasoning(kb: kb).assumed(rule, in: e) { meta += "; \(d)" }
         return "- \(TextReport.escape(r.why)) (\(meta))\n"
     }

@@ -14,6 +14,7 @@ public struct ExplainText: Sendable {
         let whatIf = WhatIfText(kb: kb, style: style)
         let e = explanation.evaluation
         var out = "\(style.bold)\(input)\(style.reset)\n"
+        for line in reasoning.packLines() { out += "\(style.dim)layered over the guidance:\(style.reset) \(line)\n" }
         for entry in explanation.entries {
             let r = entry.result
             let d = kb.decisions[r.decision]
@@ -39,7 +40,8 @@ public struct ExplainText: Sendable {
             for i in r.fired {
                 let rule = kb.rules[i]
                 let nets = contrasts.map { c in Reasoning.signed(rule.effect(on: r.choice ?? 0) - rule.effect(on: c.versus)) }
-                out += "    \(rule.id): \(style.bold)\(reasoning.effect(rule))\(style.reset)  net \(nets.joined(separator: " / "))"
+                let from = rule.pack.map { " \(style.cyan)[rule pack \($0)]\(style.reset)" } ?? (rule.override.map { " \(style.cyan)[threshold: rule pack \($0.pack)]\(style.reset)" } ?? "")
+                out += "    \(rule.id)\(from): \(style.bold)\(reasoning.effect(rule))\(style.reset)  net \(nets.joined(separator: " / "))"
                 if r.suspended.contains(i) { out += "  \(style.yellow)(exclusion not applied: rests on defaults)\(style.reset)" }
                 out += "\n      when \(rule.conditionText)" + (e.readsDefault(i, in: kb) ? " \(style.dim)(reads a defaulted answer)\(style.reset)" : "") + "\n"
                 out += "      \(rule.why)\n"
@@ -67,7 +69,17 @@ public struct ExplainText: Sendable {
                 "\(kb.questions[q].id) (asked when \(kb.questions[q].askWhenText))"
             }.joined(separator: ", ") + "\n"
         }
-        out += "\(style.dim)Every weight is archadvisor's calibration; `archadvisor kb show --assumptions` lists every threshold and where it comes from.\(style.reset)\n"
+        if !kb.policies.isEmpty {
+            let violated = reasoning.violatedPolicies(in: e)
+            out += "\n\(style.bold)Policies of the rule packs\(style.reset) (findings of `archadvisor check`; they score nothing)\n"
+            for p in kb.policies {
+                let state = violated.contains(p) ? "\(p.severity == .error ? style.red : style.yellow)violated (\(p.severity.rawValue))\(style.reset)"
+                    : p.when.evaluate(e.values) ? "\(style.green)holds\(style.reset)" : "\(style.dim)does not apply\(style.reset)"
+                out += "  policy/\(p.id) [rule pack \(p.pack)]: \(state): \(p.message); requires `\(p.requireText)`"
+                    + (p.whenText == "true" ? "" : " when `\(p.whenText)`") + "\n      \(style.dim)source: \(kb.section(of: p.source)) (\(p.location))\(style.reset)\n"
+            }
+        }
+        out += "\(style.dim)Every weight is \(kb.hasPacks ? "archadvisor's calibration, or a rule pack's for its own rules" : "archadvisor's calibration"); `archadvisor kb show --assumptions` lists every threshold and where it comes from.\(style.reset)\n"
         return out
     }
 }

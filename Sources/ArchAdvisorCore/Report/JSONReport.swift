@@ -19,8 +19,20 @@ public struct JSONReport: Sendable {
                 "{\"question\":\(JSONText.quoted(kb.questions[q].id)),\"ask_when\":\(JSONText.quoted(kb.questions[q].askWhenText)),"
                     + "\"used\":\(kb.questions[q].jsonValue(kb.questions[q].defaultValue))}"
             }.joined(separator: ",") + "]"
-            out += ",\"knowledge_base\":" + JSONText.quoted(kb.sourceHash) + "}"
-            return out
+            out += ",\"knowledge_base\":" + JSONText.quoted(kb.sourceHash)
+            if kb.hasPacks {
+                out += ",\"rule_packs\":[" + kb.packs.map { p in
+                    "{\"id\":\(JSONText.quoted(p.id)),\"title\":\(JSONText.quoted(p.title)),\"owner\":\(JSONText.quoted(p.owner))}"
+                }.joined(separator: ",") + "]"
+                let violated = Reasoning(kb: kb).violatedPolicies(in: e)
+                out += ",\"policies\":[" + kb.policies.map { p in
+                    let state = violated.contains(p) ? "violated" : p.when.evaluate(e.values) ? "holds" : "does_not_apply"
+                    return "{\"id\":\(JSONText.quoted(p.id)),\"pack\":\(JSONText.quoted(p.pack)),\"severity\":\(JSONText.quoted(p.severity.rawValue)),"
+                        + "\"state\":\(JSONText.quoted(state)),\"message\":\(JSONText.quoted(p.message)),\"require\":\(JSONText.quoted(p.requireText)),"
+                        + "\"when\":\(JSONText.quoted(p.whenText)),\"source\":\(JSONText.quoted(kb.section(of: p.source)))}"
+                }.joined(separator: ",") + "]"
+            }
+            return out + "}"
         }
     }
 
@@ -73,6 +85,10 @@ public struct JSONReport: Sendable {
         out += ",\"defaulted\":\(e.readsDefault(index, in: kb))"
         if let c = rule.calibration { out += ",\"calibration\":\(JSONText.quoted(c))" }
         if let s = rule.stated { out += ",\"stated\":\(JSONText.quoted(s))" }
+        if let p = rule.pack { out += ",\"pack\":\(JSONText.quoted(p))" }
+        if let o = rule.override {
+            out += ",\"override\":{\"pack\":\(JSONText.quoted(o.pack)),\"source\":\(JSONText.quoted(kb.section(of: o.source))),\"replaced_condition\":\(JSONText.quoted(o.replacedCondition)),\"replaced_calibration\":\(JSONText.quoted(o.replacedCalibration))}"
+        }
         out += ",\"why\":\(JSONText.quoted(rule.why)),\"source\":\(JSONText.quoted(kb.section(of: rule.source))),\"source_id\":\(JSONText.quoted(rule.source))}"
         return out
     }

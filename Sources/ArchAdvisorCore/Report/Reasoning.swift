@@ -76,10 +76,31 @@ public struct Reasoning: Sendable {
     }
 
     /// Where a rule's threshold comes from, or nil when it has none.
-    public func provenance(_ rule: Rule) -> String? {
-        if let c = rule.calibration { return "threshold: archadvisor's calibration (\(c)); the guidance states no number" }
-        if let s = rule.stated { return "threshold stated by the guidance (\(s))" }
-        return nil
+    public func provenance(_ rule: Rule) -> String? { kb.thresholdOrigin(rule) }
+
+    /// "threshold set by rule pack acme" for a guidance rule whose threshold a pack
+    /// overrides; nil otherwise (a pack's own rule names its pack in its source).
+    public func overrideNote(_ rule: Rule) -> String? {
+        rule.override.map { "threshold set by rule pack \($0.pack): `\(rule.conditionText)` instead of `\($0.replacedCondition)`" }
+    }
+
+    /// One line per rule pack: what it brings. Empty without packs.
+    public func packLines() -> [String] {
+        kb.packs.map { p in
+            let rules = kb.rules.filter { $0.pack == p.id }.map(\.id)
+            let overrides = kb.rules.filter { $0.override?.pack == p.id }.map(\.id)
+            let policies = kb.policies.filter { $0.pack == p.id }.map(\.id)
+            var parts: [String] = []
+            if !rules.isEmpty { parts.append("rules " + rules.joined(separator: ", ")) }
+            if !overrides.isEmpty { parts.append("thresholds of " + overrides.joined(separator: ", ")) }
+            if !policies.isEmpty { parts.append("policies " + policies.joined(separator: ", ")) }
+            return "rule pack \(p.id) (\(p.title); owner \(p.owner)): " + (parts.isEmpty ? "nothing" : parts.joined(separator: "; "))
+        }
+    }
+
+    /// The policies of the rule packs that apply to an evaluation and do not hold.
+    public func violatedPolicies(in e: Evaluation) -> [Policy] {
+        kb.policies.filter { $0.when.evaluate(e.values) && !$0.require.evaluate(e.values) }
     }
 
     /// The effect of a rule on its decision: `monolith +3, excludes service_mesh`.

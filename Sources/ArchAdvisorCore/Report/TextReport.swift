@@ -95,7 +95,8 @@ public struct TextReport: Sendable {
 
     func bullet(_ n: Contrast.Net, in e: Evaluation) -> String {
         let rule = kb.rules[n.rule]
-        let assumed = reasoning.assumed(n.rule, in: e).map { " \(style.yellow)(\($0))\(style.reset)" } ?? ""
+        var assumed = reasoning.assumed(n.rule, in: e).map { " \(style.yellow)(\($0))\(style.reset)" } ?? ""
+        if let o = reasoning.overrideNote(rule) { assumed += " \(style.cyan)(\(o))\(style.reset)" }
         return "  \(style.dim)•\(style.reset) \(style.bold)\(TextReport.signed(n.net))\(style.reset) \(rule.why)\(assumed) \(style.dim)[\(kb.section(of: rule.source))]\(style.reset)"
     }
 

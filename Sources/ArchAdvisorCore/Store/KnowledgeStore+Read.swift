@@ -41,9 +41,9 @@ extension KnowledgeStore {
                 (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String] ?? []
             }
 
-            let sources = try Row.fetchAll(db, sql: "SELECT id, section, kind, text FROM sources ORDER BY position").map { row in
+            let sources = try Row.fetchAll(db, sql: "SELECT id, section, kind, text, pack, url FROM sources ORDER BY position").map { row in
                 guard let kind = Source.Kind(rawValue: row["kind"]) else { throw bad("source \(row["id"] as String) has an unknown kind") }
-                return Source(id: row["id"], section: row["section"], kind: kind, text: row["text"])
+                return Source(id: row["id"], section: row["section"], kind: kind, text: row["text"], pack: row["pack"], url: row["url"])
             }
 
             var choices: [String: [Question.Choice]] = [:]
@@ -132,9 +132,14 @@ extension KnowledgeStore {
                     guard let o = decision.optionIndex(value) else { throw bad("rule \(id) names an unknown option") }
                     return o
                 }
+                var override: RuleOverride?
+                if let pack = row["override_pack"] as String? {
+                    override = RuleOverride(pack: pack, source: row["override_source"] ?? "", replacedCondition: row["override_condition"] ?? "",
+                                            replacedCalibration: row["override_calibration"] ?? "", location: row["override_location"] ?? "")
+                }
                 rules.append(Rule(id: id, decision: d, condition: condition, conditionText: text, points: p, excludes: x,
                                   why: row["why"], source: row["source_id"], location: row["location"],
-                                  calibration: row["calibration"], stated: row["stated"]))
+                                  calibration: row["calibration"], stated: row["stated"], pack: row["pack"], override: override))
             }
 
             let scenarios = try Row.fetchAll(db, sql: "SELECT * FROM scenarios ORDER BY position").map { row in
@@ -146,7 +151,7 @@ extension KnowledgeStore {
                 }
                 let confidence = decisions.compactMap { d in confJSON[d.id].map { (decision: d.id, confidence: $0) } }
                 return Scenario(name: row["name"], note: row["note"], location: row["location"], answers: row["answers"],
-                                expect: expect, expectConfidence: confidence)
+                                expect: expect, expectConfidence: confidence, pack: row["pack"])
             }
             let constraintScope = TypeChecker(symbols: KnowledgeBase.symbols(questions: questions, decisions: [], before: nil).symbols)
             let constraints = try Row.fetchAll(db, sql: "SELECT id, require, message FROM constraints ORDER BY position").map { row in
@@ -157,11 +162,28 @@ extension KnowledgeStore {
                     throw bad("constraint \(row["id"] as String): \(error.message)")
                 }
             }
+            let packs = try Row.fetchAll(db, sql: "SELECT id, title, owner, hash FROM packs ORDER BY position").map {
+                RulePack(id: $0["id"], title: $0["title"], owner: $0["owner"], hash: $0["hash"])
+            }
+            let policyScope = TypeChecker(symbols: KnowledgeBase.symbols(questions: questions, decisions: decisions, before: nil).symbols)
+            let policies = try Row.fetchAll(db, sql: "SELECT * FROM policies ORDER BY position").map { row in
+                let id: String = row["id"]
+                let whenText: String = row["when_condition"], requireText: String = row["require"]
+                guard let severity = Severity(rawValue: row["severity"]) else { throw bad("policy \(id) has an unknown severity") }
+                do throws(ConditionError) {
+                    return Policy(id: id, pack: row["pack"], when: try policyScope.compile(whenText), whenText: whenText,
+                                  require: try policyScope.compile(requireText), requireText: requireText, severity: severity,
+                                  message: row["message"], source: row["source_id"], location: row["location"])
+                } catch {
+                    throw bad("policy \(id): \(error.message)")
+                }
+            }
             let templates = try Row.fetchAll(db, sql: "SELECT path, contents FROM templates ORDER BY path").map {
                 Template(path: $0["path"], contents: $0["contents"])
             }
             return KnowledgeBase(questions: questions, decisions: decisions, rules: rules, sources: sources,
-                                 scenarios: scenarios, templates: templates, sourceHash: meta["source_hash"] ?? "", constraints: constraints)
+                                 scenarios: scenarios, templates: templates, sourceHash: meta["source_hash"] ?? "", constraints: constraints,
+                                 policies: policies, packs: packs)
         }
     }
 }

@@ -32,7 +32,7 @@ public enum KnowledgeBaseError: Error, Equatable, CustomStringConvertible {
 /// the same order.
 public enum KnowledgeStore {
     public static let format = "archadvisor-knowledge-base"
-    public static let schemaVersion = 2
+    public static let schemaVersion = 3
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -69,6 +69,24 @@ public enum KnowledgeStore {
                 CREATE TABLE constraints (position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, require TEXT NOT NULL, message TEXT NOT NULL);
                 """)
         }
+        // Organisation rule packs: where sources, rules and scenarios come from, threshold
+        // overrides, and policies.
+        m.registerMigration("v3") { db in
+            try db.execute(sql: """
+                ALTER TABLE sources ADD COLUMN pack TEXT;
+                ALTER TABLE sources ADD COLUMN url TEXT;
+                ALTER TABLE rules ADD COLUMN pack TEXT;
+                ALTER TABLE rules ADD COLUMN override_pack TEXT;
+                ALTER TABLE rules ADD COLUMN override_source TEXT;
+                ALTER TABLE rules ADD COLUMN override_condition TEXT;
+                ALTER TABLE rules ADD COLUMN override_calibration TEXT;
+                ALTER TABLE rules ADD COLUMN override_location TEXT;
+                ALTER TABLE scenarios ADD COLUMN pack TEXT;
+                CREATE TABLE packs (position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, title TEXT NOT NULL, owner TEXT NOT NULL, hash TEXT NOT NULL);
+                CREATE TABLE policies (position INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, pack TEXT NOT NULL, when_condition TEXT NOT NULL,
+                    require TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL, source_id TEXT NOT NULL, location TEXT NOT NULL);
+                """)
+        }
         return m
     }
 
@@ -102,7 +120,8 @@ public enum KnowledgeStore {
                 try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?)", arguments: [k, v])
             }
             for (i, s) in kb.sources.enumerated() {
-                try db.execute(sql: "INSERT INTO sources VALUES (?, ?, ?, ?, ?)", arguments: [i, s.id, s.section, s.kind.rawValue, s.text])
+                try db.execute(sql: "INSERT INTO sources (position, id, section, kind, text, pack, url) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                               arguments: [i, s.id, s.section, s.kind.rawValue, s.text, s.pack, s.url])
             }
             for (i, q) in kb.questions.enumerated() {
                 var lo: Int?, hi: Int?
@@ -125,8 +144,14 @@ public enum KnowledgeStore {
             }
             for (i, r) in kb.rules.enumerated() {
                 let decision = kb.decisions[r.decision]
-                try db.execute(sql: "INSERT INTO rules (position, id, decision_id, condition, why, source_id, location, calibration, stated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                               arguments: [i, r.id, decision.id, r.conditionText, r.why, r.source, r.location, r.calibration, r.stated])
+                let o = r.override
+                try db.execute(sql: """
+                    INSERT INTO rules (position, id, decision_id, condition, why, source_id, location, calibration, stated, pack,
+                        override_pack, override_source, override_condition, override_calibration, override_location)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    arguments: [i, r.id, decision.id, r.conditionText, r.why, r.source, r.location, r.calibration, r.stated, r.pack,
+                                o?.pack, o?.source, o?.replacedCondition, o?.replacedCalibration, o?.location])
                 for (j, p) in r.points.enumerated() {
                     try db.execute(sql: "INSERT INTO rule_points VALUES (?, ?, ?, ?)", arguments: [r.id, j, decision.options[p.option].value, p.points])
                 }
@@ -137,11 +162,18 @@ public enum KnowledgeStore {
             for (i, s) in kb.scenarios.enumerated() {
                 let expect = "{" + s.expect.map { JSONText.quoted($0.decision) + ":" + ($0.choice.map(JSONText.quoted) ?? "null") }.joined(separator: ",") + "}"
                 let confidence = "{" + s.expectConfidence.map { JSONText.quoted($0.decision) + ":" + JSONText.quoted($0.confidence) }.joined(separator: ",") + "}"
-                try db.execute(sql: "INSERT INTO scenarios VALUES (?, ?, ?, ?, ?, ?, ?)",
-                               arguments: [i, s.name, s.note, s.location, s.answers, expect, confidence])
+                try db.execute(sql: "INSERT INTO scenarios (position, name, note, location, answers, expect, expect_confidence, pack) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                               arguments: [i, s.name, s.note, s.location, s.answers, expect, confidence, s.pack])
             }
             for (i, c) in kb.constraints.enumerated() {
                 try db.execute(sql: "INSERT INTO constraints VALUES (?, ?, ?, ?)", arguments: [i, c.id, c.requireText, c.message])
+            }
+            for (i, p) in kb.packs.enumerated() {
+                try db.execute(sql: "INSERT INTO packs VALUES (?, ?, ?, ?, ?)", arguments: [i, p.id, p.title, p.owner, p.hash])
+            }
+            for (i, p) in kb.policies.enumerated() {
+                try db.execute(sql: "INSERT INTO policies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               arguments: [i, p.id, p.pack, p.whenText, p.requireText, p.severity.rawValue, p.message, p.source, p.location])
             }
             for t in kb.templates {
                 try db.execute(sql: "INSERT INTO templates VALUES (?, ?)", arguments: [t.path, t.contents])
