@@ -111,6 +111,8 @@ struct RulePackTests {
         #expect(text.contains("rule pack acme (ACME platform standards; owner platform-team@acme.example): rules acme-grpc-between-teams; thresholds of small-system-needs-no-mesh; policies kubernetes-requires-mtls, services-are-traced"))
         #expect(text.contains("acme-grpc-between-teams [rule pack acme]: grpc +8"))
         #expect(text.contains("policy/services-are-traced [rule pack acme]: violated (warning)"))
+        let whatIf = WhatIfText(kb: kb).table(WhatIf(kb: kb).changes(for: after.answers), evaluation: after, input: "a.json")
+        #expect(whatIf.contains("with team_count at 1 (now 2): rest (stops acme-grpc-between-teams [rule pack acme])"), "\(whatIf)")
         // Without a pack, none of it.
         let plain = JSONReport(kb: base).render(input: "a.json", outcome: .evaluated(before))
         #expect(!plain.contains("rule_packs") && !plain.contains("\"pack\""))

@@ -40,8 +40,7 @@ public struct ExplainText: Sendable {
             for i in r.fired {
                 let rule = kb.rules[i]
                 let nets = contrasts.map { c in Reasoning.signed(rule.effect(on: r.choice ?? 0) - rule.effect(on: c.versus)) }
-                let from = rule.pack.map { " \(style.cyan)[rule pack \($0)]\(style.reset)" } ?? (rule.override.map { " \(style.cyan)[threshold: rule pack \($0.pack)]\(style.reset)" } ?? "")
-                out += "    \(rule.id)\(from): \(style.bold)\(reasoning.effect(rule))\(style.reset)  net \(nets.joined(separator: " / "))"
+                out += "    \(reasoning.named(i)): \(style.bold)\(reasoning.effect(rule))\(style.reset)  net \(nets.joined(separator: " / "))"
                 if r.suspended.contains(i) { out += "  \(style.yellow)(exclusion not applied: rests on defaults)\(style.reset)" }
                 out += "\n      when \(rule.conditionText)" + (e.readsDefault(i, in: kb) ? " \(style.dim)(reads a defaulted answer)\(style.reset)" : "") + "\n"
                 out += "      \(rule.why)\n"

@@ -84,6 +84,15 @@ public struct Reasoning: Sendable {
         rule.override.map { "threshold set by rule pack \($0.pack): `\(rule.conditionText)` instead of `\($0.replacedCondition)`" }
     }
 
+    /// A rule's id, with ` [rule pack P]` for a pack's rule and ` [threshold: rule pack P]`
+    /// for a guidance rule whose threshold a pack overrides.
+    public func named(_ rule: Int) -> String {
+        let r = kb.rules[rule]
+        if let p = r.pack { return "\(r.id) [rule pack \(p)]" }
+        if let o = r.override { return "\(r.id) [threshold: rule pack \(o.pack)]" }
+        return r.id
+    }
+
     /// One line per rule pack: what it brings. Empty without packs.
     public func packLines() -> [String] {
         kb.packs.map { p in

@@ -39,8 +39,9 @@ public struct RecheckText: Sendable {
             if let before {
                 let was = Set(before.decisions[d].fired), is_ = Set(r.fired)
                 let fires = is_.subtracting(was).sorted(), stops = was.subtracting(is_).sorted()
-                if !fires.isEmpty { out += "  now fire: " + fires.map { "\(kb.rules[$0].id) (\(Reasoning(kb: kb).effect(kb.rules[$0])))" }.joined(separator: ", ") + "\n" }
-                if !stops.isEmpty { out += "  no longer fire: " + stops.map { "\(kb.rules[$0].id) (\(Reasoning(kb: kb).effect(kb.rules[$0])))" }.joined(separator: ", ") + "\n" }
+                let reasoning = Reasoning(kb: kb)
+                if !fires.isEmpty { out += "  now fire: " + fires.map { "\(reasoning.named($0)) (\(reasoning.effect(kb.rules[$0])))" }.joined(separator: ", ") + "\n" }
+                if !stops.isEmpty { out += "  no longer fire: " + stops.map { "\(reasoning.named($0)) (\(reasoning.effect(kb.rules[$0])))" }.joined(separator: ", ") + "\n" }
             }
             guard r.applies, let choice = r.choice else {
                 out += "  it no longer applies: it applies when \(kb.decisions[d].appliesWhenText)\n"

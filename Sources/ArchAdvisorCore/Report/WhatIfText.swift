@@ -32,8 +32,9 @@ public struct WhatIfText: Sendable {
         let decision = kb.decisions[c.decision]
         var out = "with \(setText(c, answers: answers)): \(style.cyan)\(c.to.map { decision.options[$0].value } ?? "no option")\(style.reset)"
         var because: [String] = []
-        if !c.fires.isEmpty { because.append("fires " + c.fires.map { kb.rules[$0].id }.joined(separator: ", ")) }
-        if !c.stops.isEmpty { because.append("stops " + c.stops.map { kb.rules[$0].id }.joined(separator: ", ")) }
+        let reasoning = Reasoning(kb: kb)
+        if !c.fires.isEmpty { because.append("fires " + c.fires.map(reasoning.named).joined(separator: ", ")) }
+        if !c.stops.isEmpty { because.append("stops " + c.stops.map(reasoning.named).joined(separator: ", ")) }
         if !because.isEmpty { out += " \(style.dim)(\(because.joined(separator: "; ")))\(style.reset)" }
         if !c.minimal { out += " \(style.dim)[built one answer at a time: a smaller change may exist]\(style.reset)" }
         return out
