@@ -26,6 +26,8 @@ let package = Package(
         .target(
             name: "ArchAdvisorScaffold",
             dependencies: [
+                // layers.yaml: its conditions are the rules' condition language.
+                "ArchAdvisorCore",
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
@@ -44,6 +46,6 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "ArchAdvisorCLITests", dependencies: ["ArchAdvisorCore", "TestSupport"]),
-        .testTarget(name: "ArchAdvisorScaffoldTests", dependencies: ["ArchAdvisorScaffold", "TestSupport"]),
+        .testTarget(name: "ArchAdvisorScaffoldTests", dependencies: ["ArchAdvisorScaffold", "ArchAdvisorCore", "TestSupport"]),
     ]
 )

@@ -188,6 +188,8 @@ struct ScaffoldContext {
                 "deployablePublishes": publishes,
                 "deployableConsumes": consumes,
                 "deployableUsesPostgres": publishes || consumes,
+                // Broker-neutral: the broker layer's slots configure this deployable.
+                "deployableUsesBroker": publishes || consumes,
                 "deployableDatabase": ScaffoldNames.protoPackageName(name),
                 "isFirst": isFirst,
                 "isLast": isLast,

@@ -1,3 +1,4 @@
+import ArchAdvisorCore
 import Foundation
 import Mustache
 
@@ -19,37 +20,45 @@ public struct PlannedFile: Sendable, Equatable {
 /// Turns a request and the templates of the knowledge base into the files of a project,
 /// without touching the file system.
 ///
-/// Template paths are `LAYER/PATH`; the layers a request uses are listed by
-/// ``ScaffoldVariant``. `PATH` may contain `{{service}}`-style placeholders (the file is
+/// Template paths are `LAYER/PATH`; which layers a request uses, and in which order, is
+/// said by the templates' own `layers.yaml` (``TemplateLayers``), whose conditions read the
+/// decided values. `PATH` may contain `{{service}}`-style placeholders (the file is
 /// rendered once per domain service) or `{{deployable}}`-style ones (once per deployable
 /// unit). Files ending in `.mustache` are rendered and lose that suffix; other files are
-/// copied verbatim. Files under `partials/` are Mustache partials, and files outside any
-/// layer (such as the templates' own README) are never emitted. See
-/// `rules/templates/README.md`.
+/// copied verbatim. Files under `partials/` are Mustache partials (`partials/LAYER/NAME`
+/// fills slot `NAME` when LAYER applies), and files outside any layer (such as the
+/// templates' own README) are never emitted. See `rules/templates/README.md`.
 public enum ScaffoldPlanner {
     /// The template suffix that marks a file to render.
     public static let templateSuffix = ".mustache"
 
     /// Plans the project for `request`; throws ``ScaffoldError`` for invalid names or
-    /// decisions and for broken templates. The result is sorted by path.
-    public static func plan(_ request: ScaffoldRequest, templates: [TemplateFile]) throws -> [PlannedFile] {
+    /// decisions and for broken templates. `decisions` are the knowledge base's decisions
+    /// (what `layers.yaml` may name); `cache` holds the parsed templates (a new one per call
+    /// unless given). The result is sorted by path.
+    public static func plan(_ request: ScaffoldRequest, templates: [TemplateFile],
+                            decisions: [TemplateLayers.DecisionValues], cache: TemplateCache = TemplateCache()) throws -> [PlannedFile] {
         try ScaffoldNames.validate(project: request.projectName, services: request.services)
         let variant = try ScaffoldVariant(request)
         let byLayer = Dictionary(grouping: templates) { layer(of: $0.path) ?? "" }
-
-        if variant.grpc && byLayer["grpc"] == nil {
-            throw ScaffoldError.unsupportedDecision(decision: "sync_protocol", value: "grpc")
+        let table = try layerTable(templates, decisions: decisions)
+        let applied: [String]
+        do {
+            applied = try table.applying(request.decisions.merging(variant.decided) { _, normalised in normalised })
+        } catch {
+            throw ScaffoldError.unsupportedDecision(decision: error.decision, value: error.value)
         }
-        for layer in variant.layers where byLayer[layer] == nil {
+        for layer in applied where byLayer[layer] == nil {
             throw ScaffoldError.missingTemplateLayer(layer)
         }
 
-        let library = try partials(byLayer["partials"] ?? [])
+        let library = try partials(byLayer[TemplateLayers.partialsFolder] ?? [], layers: table.layers.map(\.folder),
+                                   applied: applied, cache: cache)
         let context = ScaffoldContext(request: request, variant: variant)
         var planned: [String: PlannedFile] = [:]
-        for layer in variant.layers + variant.optionalLayers {
+        for layer in applied {
             for template in byLayer[layer] ?? [] {
-                for file in try render(template, layer: layer, context: context, library: library) {
+                for file in try render(template, layer: layer, context: context, library: library, cache: cache) {
                     planned[file.path] = file
                 }
             }
@@ -63,6 +72,20 @@ public enum ScaffoldPlanner {
         return String(path[..<slash])
     }
 
+    /// The compiled `layers.yaml` of `templates`.
+    private static func layerTable(_ templates: [TemplateFile], decisions: [TemplateLayers.DecisionValues]) throws -> TemplateLayers {
+        guard let file = templates.first(where: { $0.path == TemplateLayers.file }) else {
+            throw ScaffoldError.templateSyntax(path: TemplateLayers.file, message: "missing: the knowledge base does not say which layers apply")
+        }
+        do {
+            // The folders were checked by `kb build`; here a missing one is missingTemplateLayer.
+            return try TemplateLayers.compile(text: file.contents, file: TemplateLayers.file, decisions: decisions, templatePaths: nil)
+        } catch {
+            let problems = error.diagnostics.map { "line \($0.location.line), column \($0.location.column): \($0.message)" }
+            throw ScaffoldError.templateSyntax(path: TemplateLayers.file, message: problems.joined(separator: "; "))
+        }
+    }
+
     private enum Expansion { case once, perService, perDeployable }
 
     private static let serviceKeys: Set<String> = [
@@ -73,7 +96,7 @@ public enum ScaffoldPlanner {
     ]
 
     private static func render(
-        _ template: TemplateFile, layer: String, context: ScaffoldContext, library: MustacheLibrary
+        _ template: TemplateFile, layer: String, context: ScaffoldContext, library: MustacheLibrary, cache: TemplateCache
     ) throws -> [PlannedFile] {
         var relative = String(template.path.dropFirst(layer.count + 1))
         let isTemplate = relative.hasSuffix(templateSuffix)
@@ -88,44 +111,45 @@ public enum ScaffoldPlanner {
         case (false, false): expansion = .once
         }
 
-        let pathTemplate = try parse(relative, path: template.path)
-        let bodyTemplate = isTemplate ? try parse(template.contents, path: template.path) : nil
         let items: [[String: Any]]
         switch expansion {
         case .once: items = [[:]]
         case .perService: items = context.services
         case .perDeployable: items = context.deployables
         }
+        let body = isTemplate ? template.contents : nil
         return try items.map { item in
             let values = item.isEmpty ? context.top : context.merged(with: item)
-            let path = pathTemplate.render(values, library: library)
+            let path = try cache.render(relative, path: template.path, values: values, library: library)
             try checkSafe(path, template: template.path)
-            let contents = bodyTemplate?.render(values, library: library) ?? template.contents
+            let contents = try body.map { try cache.render($0, path: template.path, values: values, library: library) } ?? template.contents
             return PlannedFile(path: path, contents: contents, isExecutable: path.hasSuffix(".sh"))
         }
     }
 
-    /// Parses Mustache text as plain text output (no HTML escaping).
-    private static func parse(_ text: String, path: String) throws -> MustacheTemplate {
-        do {
-            return try MustacheTemplate(string: "{{%CONTENT_TYPE:TEXT}}\n" + text)
-        } catch let error as MustacheTemplate.ParserError {
-            // Line numbers count the pragma line added above.
-            let context = error.context
-            throw ScaffoldError.templateSyntax(
-                path: path,
-                message: "line \(max(context.lineNumber - 1, 1)), column \(context.columnNumber): Mustache syntax error (\(error.error))")
-        } catch {
-            throw ScaffoldError.templateSyntax(path: path, message: "Mustache syntax error (\(error))")
-        }
-    }
-
-    private static func partials(_ files: [TemplateFile]) throws -> MustacheLibrary {
-        var library = MustacheLibrary()
+    /// The partials: `partials/NAME` as `NAME`, then for each applied layer in order its
+    /// `partials/LAYER/NAME` as `NAME` (filling slot NAME over the default); partials of
+    /// layers that do not apply are left out. An empty partial is not registered (a
+    /// missing partial renders as nothing).
+    private static func partials(_ files: [TemplateFile], layers: [String], applied: [String],
+                                 cache: TemplateCache) throws -> MustacheLibrary {
+        var named: [String: TemplateFile] = [:]
+        var fills: [String: [(String, TemplateFile)]] = [:]
         for file in files {
-            var name = String(file.path.dropFirst("partials/".count))
+            var name = String(file.path.dropFirst(TemplateLayers.partialsFolder.count + 1))
             if name.hasSuffix(templateSuffix) { name.removeLast(templateSuffix.count) }
-            library.register(try parse(file.contents, path: file.path), named: name)
+            if let slash = name.firstIndex(of: "/"), layers.contains(String(name[..<slash])) {
+                fills[String(name[..<slash]), default: []].append((String(name[name.index(after: slash)...]), file))
+            } else {
+                named[name] = file
+            }
+        }
+        for layer in applied {
+            for (name, file) in fills[layer] ?? [] { named[name] = file }
+        }
+        var library = MustacheLibrary()
+        for (name, file) in named where !file.contents.isEmpty {
+            library.register(try cache.partial(file.contents, path: file.path), named: name)
         }
         return library
     }

@@ -36,13 +36,19 @@ public struct ScaffoldRequest: Sendable, Equatable {
     public var decisionRecord: String
     /// A Mermaid flowchart of the architecture, embedded in the README.
     public var diagram: String
+    /// Every decided value (decision id to option; a decision that does not apply is left
+    /// out), for the `when:` conditions of `layers.yaml`. The fields above win for the
+    /// decisions they name, so this may be empty when the layers read only those.
+    public var decisions: [String: String]
 
     public init(
         projectName: String, services: [String], architecture: String,
         syncProtocol: String?, messaging: String?, aggregation: String?, mesh: String?,
         streaming: Bool = false,
-        answersFile: String, why: String, decisionRecord: String = "", diagram: String = ""
+        answersFile: String, why: String, decisionRecord: String = "", diagram: String = "",
+        decisions: [String: String] = [:]
     ) {
+        self.decisions = decisions
         self.streaming = streaming
         self.decisionRecord = decisionRecord
         self.diagram = diagram

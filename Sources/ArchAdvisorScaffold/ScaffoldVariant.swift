@@ -1,5 +1,6 @@
-/// The template layers and flags one request selects: the part of planning that reads the
-/// decision, kept apart from rendering so it can be tested and explained on its own.
+/// The flags one request selects: the part of planning that reads the decision (and
+/// refuses values no template covers), kept apart from rendering. Which template layers
+/// apply is data: `rules/templates/layers.yaml`, read by ``ScaffoldPlanner``.
 struct ScaffoldVariant: Equatable {
     enum Architecture: String { case monolith, microservices, serviceMesh = "service_mesh" }
     enum Mesh: String { case istio, linkerd }
@@ -10,31 +11,17 @@ struct ScaffoldVariant: Equatable {
     var grpc: Bool
     var asyncEvents: Bool
 
-    /// Template layers in the order they are applied; a later layer's file replaces an
-    /// earlier layer's file with the same output path.
-    var layers: [String] {
-        var layers = ["common"]
-        switch architecture {
-        case .monolith:
-            layers.append("monolith")
-        case .microservices, .serviceMesh:
-            layers.append("microservices")
-            if aggregation { layers.append("aggregation") }
-            if grpc { layers.append("grpc") }
-            if let mesh { layers.append(mesh.rawValue) }
-        }
-        return layers
-    }
-
-    /// Optional layers are used when the knowledge base has them and skipped otherwise,
-    /// after the required ones: `events`, then the parts of events that depend on the
-    /// protocol (`events-rest` or `events-grpc`) and on the mesh (`events-istio`,
-    /// `events-linkerd`).
-    var optionalLayers: [String] {
-        guard architecture != .monolith && asyncEvents else { return [] }
-        var layers = ["events", grpc ? "events-grpc" : "events-rest"]
-        if let mesh { layers.append("events-" + mesh.rawValue) }
-        return layers
+    /// The decided values the conditions of `layers.yaml` read (decision id to option),
+    /// normalised: a monolith has only `architecture`, a REST default fills a missing
+    /// `sync_protocol`, and `mesh` is set only for `service_mesh`.
+    var decided: [String: String] {
+        var values = ["architecture": architecture.rawValue]
+        guard architecture != .monolith else { return values }
+        values["sync_protocol"] = grpc ? "grpc" : "rest"
+        values["messaging"] = asyncEvents ? "async_events" : "sync_only"
+        values["aggregation"] = aggregation ? "aggregation_layer" : "none"
+        if let mesh { values["mesh"] = mesh.rawValue }
+        return values
     }
 
     /// Reads the decision values of a request, refusing values no template covers.

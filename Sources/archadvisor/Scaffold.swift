@@ -56,7 +56,7 @@ enum ScaffoldRunner {
         do {
             try ScaffoldWriter.checkTarget(URL(fileURLWithPath: out).standardizedFileURL.path)
             let started = Date()
-            let files = try ScaffoldPlanner.plan(request, templates: templates)
+            let files = try ScaffoldPlanner.plan(request, templates: templates, decisions: .of(kb.decisions))
             try ScaffoldWriter.apply(files, to: URL(fileURLWithPath: out))
             let ms = Int(Date().timeIntervalSince(started) * 1000)
             // Wrapped to the terminal: many services make a long line.
@@ -89,6 +89,9 @@ enum ScaffoldRequestBuilder {
             streaming: kb.questionIndex["streaming_required"].map { e.answers.values[$0] != 0 } ?? false,
             answersFile: ProjectRecord(evaluation: e, kb: kb).fileText, why: why,
             decisionRecord: DecisionRecord(kb: kb, date: DecisionRecord.today()).render(input: ProjectRecord.path, evaluation: e),
-            diagram: MermaidDiagram(kb: kb).render(e, services: services))
+            diagram: MermaidDiagram(kb: kb).render(e, services: services),
+            decisions: Dictionary(uniqueKeysWithValues: e.decisions.compactMap { r in
+                r.applies ? r.choice.map { (kb.decisions[r.decision].id, kb.decisions[r.decision].options[$0].value) } : nil
+            }))
     }
 }

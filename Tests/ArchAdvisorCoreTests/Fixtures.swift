@@ -107,6 +107,9 @@ struct MiniRules {
             expect: {arch: mono, product: null}
         """
 
+    /// Files below `templates/` (with `layers.yaml`, checked by the compiler).
+    var templates: [Template] = []
+
     static let root = "rules"
 
     var files: RulesFiles {
@@ -117,7 +120,7 @@ struct MiniRules {
                    ruleFiles: [.init(displayPath: "rules/rules/arch.yaml", text: rules),
                                .init(displayPath: "rules/rules/product.yaml", text: productRules)],
                    scenarioFiles: [.init(displayPath: "rules/scenarios/basic.yaml", text: scenarios)],
-                   templates: [], hash: "test")
+                   templates: templates, hash: "test")
     }
 
     func compile() throws(CompileError) -> KnowledgeBase {

@@ -16,6 +16,7 @@ struct RulesDirectoryTests {
         let files = [("questions.yaml", mini.questions), ("decisions.yaml", mini.decisions), ("sources.yaml", mini.sources),
                      ("rules/arch.yaml", mini.rules), ("rules/product.yaml", mini.productRules),
                      ("scenarios/basic.yaml", mini.scenarios), ("templates/app/README.md", "# {{name}}\n"),
+                     ("templates/layers.yaml", "layers:\n  - folder: app\n    when: \"true\"\n"),
                      ("rules/notes.txt", "not yaml, ignored")]
         for (path, text) in files {
             try Data(text.utf8).write(to: root.appendingPathComponent(path))
@@ -29,7 +30,8 @@ struct RulesDirectoryTests {
         let kb = try RulesCompiler.compile(directory: try writeMini(MiniRules(), to: dir))
         #expect(kb.rules.count == 4)
         #expect(kb.scenarios.count == 1)
-        #expect(kb.templates == [Template(path: "app/README.md", contents: "# {{name}}\n")])
+        #expect(kb.templates == [Template(path: "app/README.md", contents: "# {{name}}\n"),
+                                 Template(path: "layers.yaml", contents: "layers:\n  - folder: app\n    when: \"true\"\n")])
         #expect(kb.sourceHash.count == 64)
         #expect(kb.sourceHash.allSatisfy { $0.isHexDigit })
     }

@@ -8,33 +8,35 @@ struct DecisionTests {
 
     @Test func unknownArchitectureIsRefused() {
         #expect(throws: ScaffoldError.unsupportedDecision(decision: "architecture", value: "serverless")) {
-            try ScaffoldPlanner.plan(V.request("serverless"), templates: V.templates)
+            try ScaffoldPlanner.plan(V.request("serverless"), templates: V.templates, decisions: ScaffoldVariants.decisions)
         }
     }
 
     @Test func meshArchitectureNeedsAMesh() {
         #expect(throws: ScaffoldError.unsupportedDecision(decision: "mesh", value: "null")) {
-            try ScaffoldPlanner.plan(V.request("service_mesh"), templates: V.templates)
+            try ScaffoldPlanner.plan(V.request("service_mesh"), templates: V.templates, decisions: ScaffoldVariants.decisions)
         }
         #expect(throws: ScaffoldError.unsupportedDecision(decision: "mesh", value: "consul")) {
-            try ScaffoldPlanner.plan(V.request("service_mesh", mesh: "consul"), templates: V.templates)
+            try ScaffoldPlanner.plan(V.request("service_mesh", mesh: "consul"), templates: V.templates, decisions: ScaffoldVariants.decisions)
         }
     }
 
-    @Test func grpcIsRefusedWithoutItsTemplates() throws {
+    @Test func aLayerThatAppliesWithoutTemplatesIsReported() throws {
+        // layers.yaml says grpc/ applies to gRPC; a knowledge base without it cannot plan one.
         let withoutGRPC = V.templates.filter { !$0.path.hasPrefix("grpc/") }
-        #expect(throws: ScaffoldError.unsupportedDecision(decision: "sync_protocol", value: "grpc")) {
-            try ScaffoldPlanner.plan(V.request("microservices", syncProtocol: "grpc"), templates: withoutGRPC)
+        #expect(throws: ScaffoldError.missingTemplateLayer("grpc")) {
+            try ScaffoldPlanner.plan(V.request("microservices", syncProtocol: "grpc"), templates: withoutGRPC, decisions: ScaffoldVariants.decisions)
         }
-        _ = try ScaffoldPlanner.plan(V.request("microservices", syncProtocol: "grpc"), templates: V.templates)
+        _ = try ScaffoldPlanner.plan(V.request("microservices"), templates: withoutGRPC, decisions: ScaffoldVariants.decisions)
+        let withoutEvents = V.templates.filter { !$0.path.hasPrefix("events") }
+        #expect(throws: ScaffoldError.missingTemplateLayer("events")) {
+            try ScaffoldPlanner.plan(V.request("microservices", messaging: "async_events"), templates: withoutEvents, decisions: ScaffoldVariants.decisions)
+        }
     }
 
-    @Test func eventLayersAreOptionalAndFollowProtocolAndMesh() throws {
-        // A knowledge base without event templates still plans (the README mentions events).
-        let withoutEvents = V.templates.filter { !$0.path.hasPrefix("events") }
-        let files = try ScaffoldPlanner.plan(V.request("microservices", messaging: "async_events"), templates: withoutEvents)
-        #expect(!files.contains { $0.path.hasPrefix("Sources/Eventing/") })
+    @Test func eventLayersFollowProtocolAndMesh() throws {
         let templates = [
+            V.layersFile,
             TemplateFile(path: "common/x.txt", contents: "common"),
             TemplateFile(path: "microservices/y.txt", contents: "y"),
             TemplateFile(path: "grpc/g.txt", contents: "g"),
@@ -47,14 +49,14 @@ struct DecisionTests {
         ]
         let grpcIstio = try ScaffoldPlanner.plan(
             V.request("service_mesh", mesh: "istio", aggregation: false, syncProtocol: "grpc", messaging: "async_events"),
-            templates: templates)
+            templates: templates, decisions: ScaffoldVariants.decisions)
         #expect(grpcIstio == [
             PlannedFile(path: "g.txt", contents: "g", isExecutable: false),
             PlannedFile(path: "i.txt", contents: "events-istio", isExecutable: false),
             PlannedFile(path: "x.txt", contents: "events-grpc", isExecutable: false),
             PlannedFile(path: "y.txt", contents: "y", isExecutable: false),
         ])
-        let rest = try ScaffoldPlanner.plan(V.request("microservices", aggregation: false, messaging: "async_events"), templates: templates)
+        let rest = try ScaffoldPlanner.plan(V.request("microservices", aggregation: false, messaging: "async_events"), templates: templates, decisions: ScaffoldVariants.decisions)
         #expect(rest.map(\.path) == ["r.txt", "x.txt", "y.txt"])
         #expect(rest.first { $0.path == "x.txt" }?.contents == "events")
     }
@@ -68,25 +70,26 @@ struct DecisionTests {
     @Test func aMissingLayerIsReported() {
         let withoutIstio = V.templates.filter { !$0.path.hasPrefix("istio/") }
         #expect(throws: ScaffoldError.missingTemplateLayer("istio")) {
-            try ScaffoldPlanner.plan(V.request("service_mesh", mesh: "istio"), templates: withoutIstio)
+            try ScaffoldPlanner.plan(V.request("service_mesh", mesh: "istio"), templates: withoutIstio, decisions: ScaffoldVariants.decisions)
         }
     }
 
     @Test func templateProblemsNameTheTemplate() {
-        let base = [TemplateFile(path: "monolith/README.md.mustache", contents: "x")]
+        let base = [V.layersFile, TemplateFile(path: "monolith/README.md.mustache", contents: "x")]
         #expect(throws: ScaffoldError.templateSyntax(path: "common/bad.mustache", message: "line 1, column 10: Mustache syntax error (sectionCloseNameIncorrect)")) {
-            try ScaffoldPlanner.plan(V.request("monolith"), templates: base + [TemplateFile(path: "common/bad.mustache", contents: "{{#a}}{{/b}}")])
+            try ScaffoldPlanner.plan(V.request("monolith"), templates: base + [TemplateFile(path: "common/bad.mustache", contents: "{{#a}}{{/b}}")], decisions: ScaffoldVariants.decisions)
         }
         #expect(throws: ScaffoldError.unsafeTemplatePath(template: "common/{{detailsPath}}/../../x", rendered: "product-details/../../x")) {
-            try ScaffoldPlanner.plan(V.request("monolith"), templates: base + [TemplateFile(path: "common/{{detailsPath}}/../../x", contents: "")])
+            try ScaffoldPlanner.plan(V.request("monolith"), templates: base + [TemplateFile(path: "common/{{detailsPath}}/../../x", contents: "")], decisions: ScaffoldVariants.decisions)
         }
         #expect(throws: ScaffoldError.ambiguousTemplatePath("common/{{service}}-{{deployable}}")) {
-            try ScaffoldPlanner.plan(V.request("monolith"), templates: base + [TemplateFile(path: "common/{{service}}-{{deployable}}", contents: "")])
+            try ScaffoldPlanner.plan(V.request("monolith"), templates: base + [TemplateFile(path: "common/{{service}}-{{deployable}}", contents: "")], decisions: ScaffoldVariants.decisions)
         }
     }
 
     @Test func verbatimFilesAndPartialsFollowTheConvention() throws {
         let templates = [
+            V.layersFile,
             TemplateFile(path: "README.md", contents: "not emitted"),
             TemplateFile(path: "partials/hello.mustache", contents: "hello {{project}}"),
             TemplateFile(path: "common/copied.txt", contents: "{{kept}}"),
@@ -94,7 +97,7 @@ struct DecisionTests {
             TemplateFile(path: "monolith/{{service}}.txt.mustache", contents: "{{Service}} in {{project}}"),
             TemplateFile(path: "monolith/tool.sh.mustache", contents: "#!/bin/sh\n"),
         ]
-        let files = try ScaffoldPlanner.plan(V.request("monolith", services: ["a", "b-c"]), templates: templates)
+        let files = try ScaffoldPlanner.plan(V.request("monolith", services: ["a", "b-c"]), templates: templates, decisions: ScaffoldVariants.decisions)
         #expect(files == [
             PlannedFile(path: "a.txt", contents: "A in shop", isExecutable: false),
             PlannedFile(path: "b-c.txt", contents: "BC in shop", isExecutable: false),
@@ -106,11 +109,12 @@ struct DecisionTests {
 
     @Test func aLaterLayerReplacesAnEarlierFile() throws {
         let templates = [
+            V.layersFile,
             TemplateFile(path: "common/x.txt", contents: "common"),
             TemplateFile(path: "microservices/x.txt", contents: "microservices"),
             TemplateFile(path: "istio/x.txt", contents: "istio"),
         ]
-        let files = try ScaffoldPlanner.plan(V.request("service_mesh", mesh: "istio", aggregation: false), templates: templates)
+        let files = try ScaffoldPlanner.plan(V.request("service_mesh", mesh: "istio", aggregation: false), templates: templates, decisions: ScaffoldVariants.decisions)
         #expect(files == [PlannedFile(path: "x.txt", contents: "istio", isExecutable: false)])
     }
 }

@@ -10,7 +10,7 @@ struct NameTests {
                       "shop_1", "ßhop", String(repeating: "a", count: 41), "a\nb"])
     func badProjectNamesAreRefused(name: String) throws {
         let failure = #expect(throws: ScaffoldError.self) {
-            try ScaffoldPlanner.plan(V.request("monolith", project: name), templates: V.templates)
+            try ScaffoldPlanner.plan(V.request("monolith", project: name), templates: V.templates, decisions: ScaffoldVariants.decisions)
         }
         #expect(failure?.invalidName == "project \(name)")
         #expect(failure?.kind == .badInput)
@@ -19,7 +19,7 @@ struct NameTests {
     @Test(arguments: ["../x", "a/b", "with space", "", "Reviews", "re--", "9lives"])
     func badServiceNamesAreRefused(name: String) throws {
         let failure = #expect(throws: ScaffoldError.self) {
-            try ScaffoldPlanner.plan(V.request("microservices", services: ["product", name]), templates: V.templates)
+            try ScaffoldPlanner.plan(V.request("microservices", services: ["product", name]), templates: V.templates, decisions: ScaffoldVariants.decisions)
         }
         #expect(failure?.invalidName == "service \(name)")
     }
@@ -27,24 +27,24 @@ struct NameTests {
     @Test(arguments: ["a", "shop", "order-history", "a1-b2", String(repeating: "a", count: 40)])
     func goodNamesAreAccepted(name: String) throws {
         #expect(ScaffoldNames.problem(with: name) == nil)
-        _ = try ScaffoldPlanner.plan(V.request("microservices", project: name, services: [name]), templates: V.templates)
+        _ = try ScaffoldPlanner.plan(V.request("microservices", project: name, services: [name]), templates: V.templates, decisions: ScaffoldVariants.decisions)
     }
 
     @Test func duplicateServicesAreRefused() {
         #expect(throws: ScaffoldError.duplicateService("product")) {
-            try ScaffoldPlanner.plan(V.request("microservices", services: ["product", "reviews", "product"]), templates: V.templates)
+            try ScaffoldPlanner.plan(V.request("microservices", services: ["product", "reviews", "product"]), templates: V.templates, decisions: ScaffoldVariants.decisions)
         }
     }
 
     @Test func reservedAndMissingServicesAreRefused() {
         #expect(throws: ScaffoldError.reservedServiceName("aggregator")) {
-            try ScaffoldPlanner.plan(V.request("microservices", services: ["aggregator"]), templates: V.templates)
+            try ScaffoldPlanner.plan(V.request("microservices", services: ["aggregator"]), templates: V.templates, decisions: ScaffoldVariants.decisions)
         }
         #expect(throws: ScaffoldError.reservedServiceName("health")) {
-            try ScaffoldPlanner.plan(V.request("monolith", services: ["product", "health"]), templates: V.templates)
+            try ScaffoldPlanner.plan(V.request("monolith", services: ["product", "health"]), templates: V.templates, decisions: ScaffoldVariants.decisions)
         }
         #expect(throws: ScaffoldError.noServices) {
-            try ScaffoldPlanner.plan(V.request("microservices", services: []), templates: V.templates)
+            try ScaffoldPlanner.plan(V.request("microservices", services: []), templates: V.templates, decisions: ScaffoldVariants.decisions)
         }
     }
 

@@ -182,9 +182,9 @@ struct PlannerTests {
 
     @Test func planningIsDeterministic() throws {
         let request = V.request("service_mesh", mesh: "linkerd")
-        #expect(try ScaffoldPlanner.plan(request, templates: V.templates) == ScaffoldPlanner.plan(request, templates: V.templates))
-        let reversed = try ScaffoldPlanner.plan(request, templates: V.templates.reversed())
-        #expect(reversed == (try ScaffoldPlanner.plan(request, templates: V.templates)))
+        #expect(try ScaffoldPlanner.plan(request, templates: V.templates, decisions: ScaffoldVariants.decisions) == ScaffoldPlanner.plan(request, templates: V.templates, decisions: ScaffoldVariants.decisions))
+        let reversed = try ScaffoldPlanner.plan(request, templates: V.templates.reversed(), decisions: ScaffoldVariants.decisions)
+        #expect(reversed == (try ScaffoldPlanner.plan(request, templates: V.templates, decisions: ScaffoldVariants.decisions)))
     }
 
     @Test func twelveServiceMeshIsPlannedAndWrittenQuickly() throws {
@@ -194,7 +194,7 @@ struct PlannerTests {
         defer { try? FileManager.default.removeItem(at: target) }
         let clock = ContinuousClock()
         let elapsed = try clock.measure {
-            let files = try ScaffoldPlanner.plan(request, templates: V.templates)
+            let files = try ScaffoldPlanner.plan(request, templates: V.templates, decisions: ScaffoldVariants.decisions)
             try ScaffoldWriter.apply(files, to: target)
         }
         // The budget is 150 ms for a release build; a debug build gets more room.

@@ -1,3 +1,4 @@
+import ArchAdvisorCore
 import ArchAdvisorScaffold
 import Foundation
 
@@ -11,6 +12,20 @@ enum ScaffoldVariants {
         .deletingLastPathComponent()  // Tests
         .deletingLastPathComponent()  // repository root
         .appendingPathComponent("rules/templates")
+
+    /// The decisions of this repository's `rules/`, which `layers.yaml` names.
+    static let decisions: [TemplateLayers.DecisionValues] = {
+        do {
+            return .of(try RulesCompiler.compile(directory: templatesDirectory.deletingLastPathComponent()).decisions)
+        } catch {
+            fatalError("cannot compile \(templatesDirectory.deletingLastPathComponent().path): \(error)")
+        }
+    }()
+
+    /// The real `layers.yaml`, for tests that plan from a few templates of their own.
+    static var layersFile: TemplateFile {
+        templates.first { $0.path == TemplateLayers.file }!
+    }
 
     static let templates: [TemplateFile] = {
         do {
@@ -83,14 +98,14 @@ enum ScaffoldVariants {
     ]
 
     static func plan(_ request: ScaffoldRequest) throws -> [String: PlannedFile] {
-        let files = try ScaffoldPlanner.plan(request, templates: templates)
+        let files = try ScaffoldPlanner.plan(request, templates: templates, decisions: ScaffoldVariants.decisions)
         return Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0) })
     }
 
     /// Writes every variant into `directory/<name>`.
     static func render(to directory: URL) throws {
         for variant in all {
-            let files = try ScaffoldPlanner.plan(variant.request, templates: templates)
+            let files = try ScaffoldPlanner.plan(variant.request, templates: templates, decisions: ScaffoldVariants.decisions)
             try ScaffoldWriter.apply(files, to: directory.appendingPathComponent(variant.name))
         }
     }

@@ -111,7 +111,7 @@ struct WriterTests {
     @Test func aPlannedProjectIsWrittenExactly() throws {
         try withSandbox { (sandbox: URL) throws in
             let request = ScaffoldVariants.request("service_mesh", mesh: "linkerd")
-            let planned = try ScaffoldPlanner.plan(request, templates: ScaffoldVariants.templates)
+            let planned = try ScaffoldPlanner.plan(request, templates: ScaffoldVariants.templates, decisions: ScaffoldVariants.decisions)
             let target = sandbox.appendingPathComponent("shop")
             try ScaffoldWriter.apply(planned, to: target)
             for file in planned {

@@ -99,6 +99,9 @@ public enum RulesCompiler {
             }
         }
 
+        // Template layers: templates/layers.yaml decides which folders a project gets.
+        diagnostics += checkTemplateLayers(files, questions: questions, decisions: decisions)
+
         // Scenarios
         var scenarios: [Scenario] = []
         let partial = KnowledgeBase(questions: questions, decisions: decisions, rules: rules, sources: sources, scenarios: [], templates: [],
@@ -114,6 +117,24 @@ public enum RulesCompiler {
         if !diagnostics.isEmpty { throw CompileError(diagnostics: diagnostics) }
         return KnowledgeBase(questions: questions, decisions: decisions, rules: rules, sources: sources,
                              scenarios: scenarios, templates: files.templates, sourceHash: files.hash, constraints: constraints)
+    }
+
+    /// Compiles `templates/layers.yaml` when there are templates in layer folders.
+    static func checkTemplateLayers(_ files: RulesFiles, questions: [Question], decisions: [Decision]) -> [Diagnostic] {
+        let paths = files.templates.map(\.path)
+        let file = files.root + "/templates/" + TemplateLayers.file
+        guard let layers = files.templates.first(where: { $0.path == TemplateLayers.file }) else {
+            let inLayers = paths.contains { $0.contains("/") && !$0.hasPrefix(TemplateLayers.partialsFolder + "/") }
+            return inLayers ? [Diagnostic(location: SourceLocation(file: file, line: 1, column: 1),
+                                          message: "missing file; templates in layer folders need layers.yaml to say when each applies")] : []
+        }
+        do throws(CompileError) {
+            _ = try TemplateLayers.compile(text: layers.contents, file: file, decisions: .of(decisions),
+                                           questions: questions.map(\.id), templatePaths: paths)
+            return []
+        } catch {
+            return error.diagnostics
+        }
     }
 
     /// snake_case: a-z first, then a-z, 0-9 and _.

@@ -32,10 +32,13 @@ public struct TypeChecker {
     public var symbols: [String: Symbol]
     /// Names that exist but may not be used here (a decision listed later), with the reason.
     public var forbidden: [String: String]
+    /// What the names in scope are, for "unknown question 'x'" (`decision` in layers.yaml).
+    public var nameKind: String
 
-    public init(symbols: [String: Symbol], forbidden: [String: String] = [:]) {
+    public init(symbols: [String: Symbol], forbidden: [String: String] = [:], nameKind: String = "question") {
         self.symbols = symbols
         self.forbidden = forbidden
+        self.nameKind = nameKind
     }
 
     /// Parses and checks `text` in one step.
@@ -132,7 +135,7 @@ public struct TypeChecker {
         if let symbol = symbols[name] { return symbol }
         if let reason = forbidden[name] { throw ConditionError(offset: offset, message: reason) }
         let hint = Suggest.closest(to: name, in: Array(symbols.keys)).map { " (did you mean '\($0)'?)" } ?? ""
-        throw ConditionError(offset: offset, message: "unknown question '\(name)'\(hint)")
+        throw ConditionError(offset: offset, message: "unknown \(nameKind) '\(name)'\(hint)")
     }
 
     private func describe(_ node: SyntaxNode) -> String {
