@@ -7,8 +7,9 @@
 #    decide): checks the decision with `evaluate --format csv`, scaffolds the project with
 #    `scaffold --answers FILE --name shop --out DIR`, and checks that scaffolding into the
 #    same (now non-empty) directory is refused with exit 4 and that a bad name gets exit 2.
-# 2. Runs ../shared/validators/check-project.sh on each project when ../shared/validators
-#    exists beside the repository (skipped with a message otherwise).
+# 2. Runs ../shared/validators/check-project.sh --deep on each project (every variant: the
+#    cross-references, `kubectl kustomize` of each kustomization, zizmor and checkov) when
+#    ../shared/validators exists beside the repository (skipped with a message otherwise).
 # 3. Builds and tests the microservices project, starts it with scripts/run-local.sh on
 #    127.0.0.1, checks that GET /product-details/1 merges product, inventory and reviews
 #    and logs one trace id across the fan-out (aggregator and every service), stops
@@ -176,10 +177,21 @@ while IFS=$'\t' read -r name architecture sync_protocol messaging aggregation me
 done <"$fixtures/expected.tsv"
 
 # --- 2. validators ------------------------------------------------------------------------
-step "validators"
+step "validators (--deep: cross-references, kubectl kustomize, zizmor, checkov)"
 if [[ -x $validators ]]; then
+  # Two at a time (checkov is the slow part); the first run installs the tools alone.
+  mkdir -p "$work/validators"
+  validate() { "$validators" --deep --quiet "$work/$1" >"$work/validators/$1.log" 2>&1; echo $? >"$work/validators/$1.status"; }
+  first=1
   for name in "${variants[@]}"; do
-    if summary=$("$validators" --quiet "$work/$name" 2>&1); then
+    if [[ $first == 1 ]]; then validate "$name"; first=0; continue; fi
+    while (( $(jobs -rp | wc -l) >= 2 )); do wait -n || true; done
+    validate "$name" &
+  done
+  wait
+  for name in "${variants[@]}"; do
+    summary=$(cat "$work/validators/$name.log")
+    if [[ $(cat "$work/validators/$name.status") == 0 ]]; then
       echo "$name: $(printf '%s\n' "$summary" | tail -n 1)"
     else
       printf '%s\n' "$summary" >&2

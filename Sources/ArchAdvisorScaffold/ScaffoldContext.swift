@@ -139,7 +139,12 @@ struct ScaffoldContext {
             "grpcProtobufVersion": "2.4.1",
             "swiftProtobufVersion": "1.39.0",
             "postgresNIOVersion": "1.33.2",
-            "partTimeoutMilliseconds": 1000,
+            "imageRegistry": "registry.example.com/\(request.projectName)",
+            "gatewayName": "\(request.projectName)-gateway",
+            "gatewayClassName": variant.mesh == .istio ? "istio" : "eg",
+            "ingressHost": "\(request.projectName).example.com",
+            "ingressTLSSecret": "\(request.projectName)-tls",
+            "monitoringNamespace": "monitoring",
             "why": request.why,
             "hasWhy": !request.why.isEmpty,
             "answersFile": request.answersFile,
@@ -148,6 +153,7 @@ struct ScaffoldContext {
             "diagram": request.diagram,
             "hasDiagram": !request.diagram.isEmpty,
         ]
+        top.merge(ResilienceBudget(fansOut: variant.aggregation).context) { _, budget in budget }
     }
 
     /// The top values with one item's values laid over them.
@@ -191,6 +197,7 @@ struct ScaffoldContext {
                 // Broker-neutral: the broker layer's slots configure this deployable.
                 "deployableUsesBroker": publishes || consumes,
                 "deployableDatabase": ScaffoldNames.protoPackageName(name),
+                "deployableProtoPackage": ScaffoldNames.protoPackageName(name),
                 "isFirst": isFirst,
                 "isLast": isLast,
             ]

@@ -19,7 +19,7 @@ struct PlannerTests {
             #expect(!file.path.contains("{{"))
         }
         for path in ["README.md", ".gitignore", ".dockerignore", ".github/workflows/ci.yml", "Dockerfile",
-                     "compose.yaml", "Package.swift", "k8s/namespace.yaml", ".archadvisor/answers.json"] {
+                     "compose.yaml", "Package.swift", "k8s/base/namespace.yaml", ".archadvisor/answers.json"] {
             #expect(files[path] != nil, "\(name) lacks \(path)")
         }
         #expect(files[".archadvisor/answers.json"]?.contents == V.answersFile)
@@ -35,7 +35,7 @@ struct PlannerTests {
         var deployables = request.architecture == "monolith" ? [request.projectName] : request.services
         if request.aggregation == "aggregation_layer" { deployables.append("aggregator") }
         for deployable in deployables {
-            let manifest = try #require(files["k8s/\(deployable).yaml"]).contents
+            let manifest = try #require(files["k8s/base/\(deployable).yaml"]).contents
             for kind in ["ServiceAccount", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"] {
                 #expect(manifest.contains("kind: \(kind)\n"), "\(deployable) lacks \(kind)")
             }
@@ -47,7 +47,7 @@ struct PlannerTests {
         }
         // The namespace, one file per deployable, and PostgreSQL when services exchange events.
         let postgres = request.messaging == "async_events" ? 1 : 0
-        #expect(files.keys.filter { $0.hasPrefix("k8s/") && !$0.dropFirst(4).contains("/") }.count == deployables.count + 1 + postgres)
+        #expect(files.keys.filter { $0.hasPrefix("k8s/base/") && !$0.dropFirst(9).contains("/") && !$0.hasSuffix("kustomization.yaml") && !$0.hasSuffix("network-policies.yaml") && !$0.hasSuffix("gateway.yaml") }.count == deployables.count + 1 + postgres)
         let dockerfile = try #require(files["Dockerfile"]).contents
         #expect(dockerfile.contains(" AS build"))
         #expect(dockerfile.contains("USER 10001:10001"))
@@ -62,7 +62,7 @@ struct PlannerTests {
         let package = try #require(files["Package.swift"]).contents
         #expect(package.contains(#".executable(name: "shop", targets: ["App"])"#))
         #expect(package.contains(#"(name: "InventoryModule", uses: [])"#))
-        #expect(files["k8s/shop.yaml"] != nil)
+        #expect(files["k8s/base/shop.yaml"] != nil)
         #expect(files["scripts/run-local.sh"] == nil)
         #expect(files.keys.allSatisfy { !$0.contains("Aggregator") && !$0.contains("istio") && !$0.contains("linkerd") })
         #expect(try #require(files["README.md"]).contents.contains("## Extracting a module into a service"))
@@ -87,7 +87,7 @@ struct PlannerTests {
         let without = try V.plan(V.request("microservices", aggregation: false))
         #expect(with["Sources/AggregatorService/DetailsAggregator.swift"] != nil)
         #expect(with["Tests/AggregatorServiceTests/AggregatorTests.swift"] != nil)
-        #expect(with["k8s/aggregator.yaml"] != nil)
+        #expect(with["k8s/base/aggregator.yaml"] != nil)
         #expect(try #require(with["Package.swift"]).contents.contains("async-http-client"))
         #expect(try #require(with["compose.yaml"]).contents.contains("REVIEWS_URL: http://reviews:8080"))
         #expect(without.keys.allSatisfy { !$0.contains("Aggregator") && !$0.contains("aggregator") })
@@ -99,11 +99,14 @@ struct PlannerTests {
 
     @Test func istioVariantHasTheIstioPolicies() throws {
         let files = try V.plan(V.request("service_mesh", mesh: "istio"))
-        let namespace = try #require(files["k8s/namespace.yaml"]).contents
-        #expect(namespace.contains("istio-injection: enabled"))
+        let namespace = try #require(files["k8s/base/namespace.yaml"]).contents
         #expect(!namespace.contains("linkerd"))
+        let overlay = try #require(files["k8s/istio/kustomization.yaml"]).contents
+        #expect(overlay.contains("resources:\n  - ../base\n  - mesh.yaml\n"))
+        #expect(overlay.contains("path: /metadata/labels/istio-injection\n        value: enabled"))
         let mesh = try #require(files["k8s/istio/mesh.yaml"]).contents
-        #expect(mesh.contains("kind: PeerAuthentication\nmetadata:\n  name: default\n  namespace: istio-system\nspec:\n  mtls:\n    mode: STRICT"))
+        #expect(mesh.contains("kind: PeerAuthentication\nmetadata:\n  name: default\n  namespace: shop\nspec:\n  mtls:\n    mode: STRICT"), "STRICT mTLS for the project's namespace only")
+        #expect(!files.values.contains { $0.contents.contains("namespace: istio-system") }, "nothing written into istio-system")
         #expect(mesh.contains("kind: AuthorizationPolicy\nmetadata:\n  name: allow-nothing\n  namespace: shop\nspec: {}"))
         for deployable in ["aggregator"] + ScaffoldNames.defaultServices {
             let policy = try #require(files["k8s/istio/\(deployable).yaml"]).contents
@@ -111,36 +114,36 @@ struct PlannerTests {
             #expect(policy.contains("connectionPool:"))
             #expect(policy.contains("outlierDetection:"))
             #expect(policy.contains("kind: VirtualService"))
-            #expect(policy.contains("retries:"))
-            #expect(policy.contains("timeout: 800ms"))
+            #expect(policy.contains(deployable == "aggregator" ? "timeout: 1200ms" : "timeout: 700ms"))
             #expect(policy.contains("action: ALLOW"))
         }
         // The services accept only the aggregator; the aggregator accepts the ingress gateway.
         let product = try #require(files["k8s/istio/product.yaml"]).contents
         #expect(product.contains("- cluster.local/ns/shop/sa/aggregator"))
-        #expect(!product.contains("ingressgateway"))
-        #expect(try #require(files["k8s/istio/aggregator.yaml"]).contents.contains("istio-ingressgateway-service-account"))
+        #expect(!product.contains("gateway-istio"))
+        #expect(try #require(files["k8s/istio/aggregator.yaml"]).contents.contains("- cluster.local/ns/shop/sa/shop-gateway-istio\n"), "the Gateway API gateway's identity")
         #expect(!files.keys.contains { $0.contains("linkerd") })
         #expect(files.values.allSatisfy { !$0.contents.contains("linkerd.io") })
     }
 
     @Test func linkerdVariantHasNoIstioKinds() throws {
         let files = try V.plan(V.request("service_mesh", mesh: "linkerd"))
-        let namespace = try #require(files["k8s/namespace.yaml"]).contents
-        #expect(namespace.contains("  annotations:\n    # Linkerd injects"))
-        #expect(namespace.contains("linkerd.io/inject: enabled"))
+        let namespace = try #require(files["k8s/base/namespace.yaml"]).contents
         #expect(!namespace.contains("istio"))
+        let overlay = try #require(files["k8s/linkerd/kustomization.yaml"]).contents
+        #expect(overlay.contains("linkerd.io/inject: enabled\n          config.linkerd.io/default-inbound-policy: deny"))
         for file in files.values where file.path.hasPrefix("k8s/") {
             #expect(!file.contents.contains("istio.io"), "\(file.path) has an Istio kind")
+            #expect(!file.contents.contains("identities:\n    - \"*\""), "\(file.path) authorizes any identity")
             #expect(!file.contents.contains("istio-injection"))
         }
         for deployable in ["aggregator"] + ScaffoldNames.defaultServices {
-            let service = try #require(files["k8s/\(deployable).yaml"]).contents
+            let service = try #require(files["k8s/base/\(deployable).yaml"]).contents
             #expect(service.contains("balancer.linkerd.io/failure-accrual: consecutive"))
             let policy = try #require(files["k8s/linkerd/\(deployable).yaml"]).contents
             for text in ["kind: Server\n", "kind: AuthorizationPolicy\n", "kind: MeshTLSAuthentication\n",
                          "kind: HTTPRoute\n", "apiVersion: gateway.networking.k8s.io/v1\n",
-                         "retry.linkerd.io/http: 5xx", "timeout.linkerd.io/request: 800ms"] {
+                         deployable == "aggregator" ? "timeout.linkerd.io/request: 1200ms" : "retry.linkerd.io/http: 5xx"] {
                 #expect(policy.contains(text), "\(deployable) lacks \(text)")
             }
         }
@@ -166,9 +169,9 @@ struct PlannerTests {
         #expect(files["Sources/CatalogService/App.swift"] != nil)
         #expect(files["Sources/OrderHistoryService/OrderHistoryRepository.swift"] != nil)
         #expect(files["Tests/OrderHistoryServiceTests/OrderHistoryServiceTests.swift"] != nil)
-        #expect(files["k8s/order-history.yaml"] != nil)
+        #expect(files["k8s/base/order-history.yaml"] != nil)
         #expect(files["k8s/istio/order-history.yaml"] != nil)
-        #expect(try #require(files["k8s/namespace.yaml"]).contents.contains("name: bookstore\n"))
+        #expect(try #require(files["k8s/base/namespace.yaml"]).contents.contains("name: bookstore\n"))
         let aggregator = try #require(files["Sources/AggregatorService/App+build.swift"]).contents
         #expect(aggregator.contains(#"environment.get("ORDER_HISTORY_URL")"#))
         #expect(aggregator.contains(#"router.get("/catalog-details/:id")"#))

@@ -99,13 +99,15 @@ struct ProtocolAndEventsTests {
 
     @Test func grpcManifestsExposeTheGRPCPort() throws {
         let (_, istio) = try Self.plan("mesh-istio-grpc-events")
-        let product = try #require(istio["k8s/product.yaml"]).contents
+        let product = try #require(istio["k8s/base/product.yaml"]).contents
         #expect(product.contains("- name: grpc\n              containerPort: 9090"))
         #expect(product.contains("appProtocol: grpc"))
-        #expect(try #require(istio["k8s/aggregator.yaml"]).contents.contains("value: product.shop.svc.cluster.local:9090"))
+        #expect(try #require(istio["k8s/base/aggregator.yaml"]).contents.contains("value: product.shop.svc.cluster.local:9090"))
         let route = try #require(istio["k8s/istio/product.yaml"]).contents
         #expect(route.contains("- port: 9090"))
-        #expect(route.contains("retryOn: unavailable,cancelled,resource-exhausted,connect-failure,refused-stream"))
+        #expect(route.contains("exact: /product.v1.ProductService/GetItem"))
+        #expect(route.contains("retryOn: unavailable,connect-failure,refused-stream"), "reads retried when the service was unavailable")
+        #expect(!route.contains("resource-exhausted"), "a service shedding load is not retried")
         #expect(!(try #require(istio["k8s/istio/aggregator.yaml"]).contents.contains("- port: 9090")))
         let (_, linkerd) = try Self.plan("mesh-linkerd-grpc-events")
         let policy = try #require(linkerd["k8s/linkerd/inventory.yaml"]).contents
@@ -158,7 +160,7 @@ struct ProtocolAndEventsTests {
         for service in request.services {
             #expect(initSQL.contains("CREATE DATABASE \(ScaffoldNames.protoPackageName(service));"))
         }
-        let postgres = try #require(files["k8s/postgres.yaml"]).contents
+        let postgres = try #require(files["k8s/base/postgres.yaml"]).contents
         for kind in ["ServiceAccount", "ConfigMap", "StatefulSet", "Service"] {
             #expect(postgres.contains("kind: \(kind)\n"))
         }
@@ -181,7 +183,7 @@ struct ProtocolAndEventsTests {
     @Test func syncOnlyVariantsHaveNoEventMachinery() throws {
         for name in ["microservices", "mesh-istio", "microservices-grpc"] {
             let (_, files) = try Self.plan(name)
-            #expect(!files.keys.contains { $0.hasPrefix("Sources/Eventing") || $0 == "k8s/postgres.yaml" || $0.hasPrefix("deploy/") })
+            #expect(!files.keys.contains { $0.hasPrefix("Sources/Eventing") || $0 == "k8s/base/postgres.yaml" || $0.hasPrefix("deploy/") })
             #expect(!(try #require(files["compose.yaml"]).contents.contains("postgres")))
             #expect(!(try #require(files["Package.swift"]).contents.contains("postgres-nio")))
         }
@@ -191,7 +193,7 @@ struct ProtocolAndEventsTests {
         let (_, events) = try Self.plan("mesh-istio-grpc-events")
         let router = try #require(events["Sources/AggregatorService/App+build.swift"]).contents
         #expect(router.contains(#"router.post("/product")"#))
-        #expect(try #require(events["k8s/istio/mesh.yaml"]).contents.contains("exact: /product\n          method:\n            exact: POST"))
+        #expect(try #require(events["k8s/base/gateway.yaml"]).contents.contains("type: Exact\n            value: /product\n          method: POST"))
         let (_, plain) = try Self.plan("microservices-grpc")
         #expect(!(try #require(plain["Sources/AggregatorService/App+build.swift"]).contents.contains("router.post")))
     }
@@ -260,7 +262,7 @@ struct ProtocolAndEventsTests {
     /// Every Deployment's pod template asks Prometheus to scrape /metrics on the http port.
     static func expectScrapeAnnotations(_ files: [String: PlannedFile], deployables: Int) {
         let manifests = files.values.filter {
-            $0.path.hasPrefix("k8s/") && $0.path.split(separator: "/").count == 2 && $0.contents.contains("kind: Deployment")
+            $0.path.hasPrefix("k8s/base/") && $0.path.split(separator: "/").count == 3 && $0.contents.contains("kind: Deployment")
         }
         #expect(manifests.count == deployables)
         let annotations = [
