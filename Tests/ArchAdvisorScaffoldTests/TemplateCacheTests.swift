@@ -57,6 +57,22 @@ struct TemplateCacheTests {
         #expect(try ScaffoldPlanner.plan(request, templates: V.templates, decisions: V.decisions) == whole)
     }
 
+    /// Cuts inside flag sections, inline sections, inverted sections and lists: every
+    /// line end is a candidate with a piece length of 1.
+    @Test(arguments: [
+        "{{#microservices}}\nab{{#aggregation}}, c\nd{{/aggregation}}.\n\n{{/microservices}}\n",
+        "x {{^grpc}}y\nz\n{{/grpc}} w\n{{#services}}\n- {{service}}\n  {{#isLast}}last\n{{/isLast}}\n{{/services}}\nend",
+        "{{#project}}\n{{.}}\n{{/project}}\n{{#deployables}}\n{{#deployableCallers}}\n{{caller}}\n{{/deployableCallers}}\n{{/deployables}}\n",
+    ])
+    func cutsRenderLikeTheWholeText(text: String) throws {
+        let templates = [V.layersFile, TemplateFile(path: "common/t.txt.mustache", contents: text),
+                         TemplateFile(path: "microservices/x", contents: ""), TemplateFile(path: "aggregation/y", contents: "")]
+        let request = V.request("microservices")
+        let whole = try ScaffoldPlanner.plan(request, templates: templates, decisions: V.decisions, cache: TemplateCache(pieceLength: .max))
+        let pieces = try ScaffoldPlanner.plan(request, templates: templates, decisions: V.decisions, cache: TemplateCache(pieceLength: 1))
+        #expect(pieces == whole)
+    }
+
     @Test func syntaxErrorsNameTheLineOfTheWholeTemplate() throws {
         let text = String(repeating: "line\n", count: 40) + "{{#a}}\n{{/b}}\n"
         let templates = [V.layersFile, TemplateFile(path: "common/bad.txt.mustache", contents: text),
