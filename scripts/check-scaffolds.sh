@@ -12,8 +12,10 @@
 #    ../shared/validators exists beside the repository (skipped with a message otherwise).
 # 3. Builds and tests the microservices project, starts it with scripts/run-local.sh on
 #    127.0.0.1, checks that GET /product-details/1 merges product, inventory and reviews
-#    and logs one trace id across the fan-out (aggregator and every service), stops
-#    reviews and checks the degraded answer (200, reviews named missing).
+#    and logs one trace id across the fan-out (aggregator and every service), stalls reviews
+#    (SIGSTOP: it accepts connections and never answers) and checks the degraded answer
+#    (200, reviews named missing) comes within the front door's timeout, then stops
+#    reviews and checks the degraded answer again.
 # 4. Builds and tests the gRPC + async events + Istio project (mesh-istio-grpc-events:
 #    protoc-generated contracts, outbox on PostgreSQL), then runs
 #    scripts/check-events-e2e.sh on it: PostgreSQL on loopback (installed when missing),
@@ -235,14 +237,17 @@ else
     if [[ $up != 1 ]]; then
       fail "end-to-end: run-local.sh did not report the system running"
     else
-      check_details() { # LABEL EXPECTED-MISSING(comma-separated or empty)
-        local label=$1 expected=$2 body code seconds
+      check_details() { # LABEL EXPECTED-MISSING(comma-separated or empty) [WITHIN-SECONDS]
+        local label=$1 expected=$2 within=${3:-} body code seconds
         body=$(curl -sS --max-time 10 -w '\n%{http_code} %{time_total}' "$entry/product-details/1") \
           || { fail "$label: curl failed"; return; }
         read -r code seconds <<<"${body##*$'\n'}"
         body=${body%$'\n'*}
         echo "$label: HTTP $code in ${seconds}s: $body"
         [[ $code == 200 ]] || { fail "$label: HTTP $code, expected 200"; return; }
+        if [[ -n $within ]] && ! python3 -c "import sys; sys.exit(0 if float('$seconds') < float('$within') else 1)"; then
+          fail "$label: answered in ${seconds}s, not within the front door's ${within}s budget"
+        fi
         python3 - "$expected" "$body" <<'PY' || fail "$label: unexpected answer"
 import json, sys
 expected = [p for p in sys.argv[1].split(",") if p]
@@ -271,7 +276,17 @@ PY
           || fail "traced call: $service did not continue the trace (no log line with $trace_id)"
       done
 
+      # The resilience budget on loopback: a part that accepts the connection and never
+      # answers (reviews stopped with SIGSTOP) gives the degraded 200 after the aggregator's
+      # part deadline, within the front door's timeout (k8s/base/gateway.yaml).
       reviews_pid=$(cat "$work/run/reviews.pid")
+      budget_ms=$(sed -n 's/^ *request: \([0-9]*\)ms$/\1/p' "$work/microservices/k8s/base/gateway.yaml" | head -n 1)
+      part_ms=$(sed -n 's/^ *var partTimeoutMilliseconds = \([0-9]*\)$/\1/p' "$work/microservices/Sources/AggregatorService/App+build.swift" | head -n 1)
+      echo "budget: the aggregator's part deadline ${part_ms:-?} ms, the front door's timeout ${budget_ms:-?} ms"
+      if [[ -z $budget_ms ]]; then fail "budget: no request timeout in k8s/base/gateway.yaml"; budget_ms=2000; fi
+      kill -STOP "$reviews_pid"
+      check_details "degraded (reviews stalled)" "reviews" "$(python3 -c "print($budget_ms / 1000)")"
+      kill -CONT "$reviews_pid"
       kill -TERM "$reviews_pid"
       for _ in $(seq 1 100); do  # at most ~20s
         curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$((offset + 8083))/health" || break
