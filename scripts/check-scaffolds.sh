@@ -19,7 +19,10 @@
 # 4. Builds and tests the gRPC + async events + Istio project (mesh-istio-grpc-events:
 #    protoc-generated contracts, outbox on PostgreSQL), then runs
 #    scripts/check-events-e2e.sh on it: PostgreSQL on loopback (installed when missing),
-#    an item placed, the event delivered twice by the relay and applied once.
+#    an item placed, the event delivered twice by the relay and applied once; and
+#    scripts/check-grpc-balance.sh with the same binaries: two instances of one service
+#    behind an `ipv4:` list target both serve the aggregator's calls (round robin), and
+#    grpc.health.v1.Health/Check answers SERVING (NOT_FOUND for an unknown name).
 # 5. Builds and tests the modular monolith, runs it on 127.0.0.1 and checks one traced
 #    request: x-request-id returned, its JSON log line carries the request id and the
 #    caller's trace id, and /metrics counts it.
@@ -341,6 +344,11 @@ else
     SKIP_BUILD=1 SCRATCH_PATH=$grpc_scratch "$root/scripts/check-events-e2e.sh" "$project" \
       || fail "events end to end: scripts/check-events-e2e.sh failed"
     echo "events end to end: $(elapsed "$start")"
+    step "gRPC round robin over two instances, grpc.health.v1 Check (scripts/check-grpc-balance.sh)"
+    start=$SECONDS
+    SCRATCH_PATH=$grpc_scratch "$root/scripts/check-grpc-balance.sh" "$project" \
+      || fail "gRPC balance and health: scripts/check-grpc-balance.sh failed"
+    echo "gRPC balance and health: $(elapsed "$start")"
   else
     fail "gRPC project: swift build failed"
   fi

@@ -15,6 +15,8 @@
 #     -> grpc/Sources/{{serviceAPITarget}}/{{protoPackage}}.grpc.swift.mustache
 #   events-grpc/Protos/eventing/delivery/v1/delivery.proto            (fixed names)
 #     -> events-grpc/Sources/Eventing/delivery.pb.swift, delivery.grpc.swift
+#   grpc/Protos/grpc/health/v1/health.proto                           (the standard grpc.health.v1)
+#     -> grpc/Sources/GRPCHealth/health.pb.swift, health.grpc.swift
 #
 # How: the contract template is rendered for a sentinel service name ("zebra") with and
 # without its {{#streaming}} parts, protoc runs with protoc-gen-swift and
@@ -177,10 +179,11 @@ for name in order_history:OrderHistory:orderHistory a1_b2:A1B2:a1B2; do
   done
 done
 
-# --- the event delivery contract: fixed names, copied as is ---------------------------------
+# --- the fixed contracts (event delivery, grpc.health.v1): copied as is ------------------------
 generate "$templates/events-grpc/Protos" eventing/delivery/v1/delivery.proto "$out/events-grpc"
+generate "$templates/grpc/Protos" grpc/health/v1/health.proto "$out/health"
 # With a final newline, as a project's scripts/generate-grpc.sh writes them.
-for file in "$out"/events-grpc/*.swift; do
+for file in "$out"/events-grpc/*.swift "$out"/health/*.swift; do
   if [[ -n $(tail -c 1 "$file") ]]; then echo >>"$file"; fi
 done
 
@@ -190,6 +193,8 @@ targets=(
   "$out/grpc/{{protoPackage}}.grpc.swift.mustache:$templates/grpc/Sources/{{serviceAPITarget}}/{{protoPackage}}.grpc.swift.mustache"
   "$out/events-grpc/delivery.pb.swift:$templates/events-grpc/Sources/Eventing/delivery.pb.swift"
   "$out/events-grpc/delivery.grpc.swift:$templates/events-grpc/Sources/Eventing/delivery.grpc.swift"
+  "$out/health/health.pb.swift:$templates/grpc/Sources/GRPCHealth/health.pb.swift"
+  "$out/health/health.grpc.swift:$templates/grpc/Sources/GRPCHealth/health.grpc.swift"
 )
 status=0
 for pair in "${targets[@]}"; do

@@ -228,6 +228,9 @@ struct ProtocolAndEventsTests {
         if grpc {
             let interceptors = try #require(files["Sources/Observability/GRPCTracing.swift"]).contents
             #expect(interceptors.contains("request.metadata.replaceOrAddString(call.traceparent, forKey: TraceHeaders.traceparent)"))
+            // Every client (GRPCTarget.makeClient, used by the aggregator and the relay) traces.
+            #expect(try #require(files["Sources/Observability/GRPCLifecycle.swift"]).contents
+                .contains("interceptors: [ClientTracingInterceptor(logger: logger)])"))
             for target in request.services.map({ ScaffoldNames.typeName($0) + "Service" }) {
                 #expect(try #require(files["Sources/\(target)/App+build.swift"]).contents
                     .contains("interceptors: [ServerTracingInterceptor(logger: logger)]"))
@@ -237,7 +240,7 @@ struct ProtocolAndEventsTests {
             let main = try #require(files["Sources/AggregatorService/App.swift"]).contents
             let fetcher = try #require(files["Sources/AggregatorService/PartFetcher.swift"]).contents
             if grpc {
-                #expect(main.contains("interceptors: [ClientTracingInterceptor(logger: logger)]"))
+                #expect(main.contains("try GRPCTarget.makeClient(target: target, logger: logger)"))
             } else {
                 #expect(fetcher.contains("request.headers.add(name: TraceHeaders.traceparent, value: call.traceparent)"))
             }
@@ -248,7 +251,7 @@ struct ProtocolAndEventsTests {
             if grpc {
                 let publisher = ScaffoldNames.typeName(request.services[0]) + "Service"
                 #expect(try #require(files["Sources/\(publisher)/App.swift"]).contents
-                    .contains("interceptors: [ClientTracingInterceptor(logger: logger)]"))
+                    .contains("try GRPCTarget.makeClient(target: target, logger: logger)"))
             } else {
                 #expect(try #require(files["Sources/Eventing/HTTPEventDelivery.swift"]).contents
                     .contains("request.headers.add(name: TraceHeaders.traceparent, value: call.traceparent)"))
