@@ -159,7 +159,7 @@ public struct Checker: Sendable {
     }
 
     static func isFindingID(_ id: String, kb: KnowledgeBase) -> Bool {
-        if id.hasPrefix("policy/") { return kb.policies.contains { "policy/" + $0.id == id } }
+        if id.hasPrefix("policy/") { return kb.policy(finding: id) != nil }
         for prefix in ["drift/", "close-call/", "rests-on-defaults/"] where id.hasPrefix(prefix) {
             return kb.decisionIndex[String(id.dropFirst(prefix.count))] != nil
         }
@@ -207,7 +207,7 @@ public struct Checker: Sendable {
             }
         }
         // Organisation policies: `when` holds and `require` does not.
-        for p in kb.policies where p.when.evaluate(e.values) && !p.require.evaluate(e.values) {
+        for p in reasoning.violatedPolicies(in: e) {
             let nq = kb.questions.count
             let required = p.require.slots.filter { $0 < nq }.sorted()
             let read = required + p.when.slots.filter { $0 < nq }.sorted()

@@ -87,11 +87,10 @@ public enum RulePackCompiler {
             var parsed = RulesCompiler.parseRules(&r, questions: base.questions, decisions: base.decisions, sourceIDs: sourceIDs, seen: &ruleIDs,
                                                   requireProvenance: true, taken: taken, topKeys: ["decision", "rules", "policies", "overrides"])
             for i in parsed.indices { parsed[i].pack = packID }
-            cited.formUnion(parsed.map(\.source))
             newRules += parsed
             if case .mapping(let top)? = doc.root {
-                // Cited by an entry even when the entry has an error of its own, so a broken
-                // rule is not reported twice.
+                // The sources the file's entries cite, read from the YAML: an entry with an
+                // error of its own still cites its source, so it is not reported twice.
                 for key in ["rules", "policies", "overrides"] {
                     guard case .sequence(let items)? = top[Node(key)] else { continue }
                     for case .mapping(let m) in items {
@@ -99,12 +98,10 @@ public enum RulePackCompiler {
                     }
                 }
                 if let list = top["policies"] {
-                    let found = parsePolicies(&r, list, kb: base, pack: packID, sourceIDs: sourceIDs, existing: policies)
-                    cited.formUnion(found.map(\.source))
-                    policies += found
+                    policies += parsePolicies(&r, list, kb: base, pack: packID, sourceIDs: sourceIDs, existing: policies)
                 }
                 if let list = top["overrides"] {
-                    cited.formUnion(parseOverrides(&r, list, kb: base, pack: packID, sourceIDs: sourceIDs, rules: &rules))
+                    parseOverrides(&r, list, kb: base, pack: packID, sourceIDs: sourceIDs, rules: &rules)
                 }
             }
             diagnostics += r.diagnostics
@@ -173,11 +170,9 @@ public enum RulePackCompiler {
         return out
     }
 
-    /// `overrides:` entries: `rule`, `when`, `calibration`, `source`. Returns the sources
-    /// cited.
+    /// `overrides:` entries: `rule`, `when`, `calibration`, `source`.
     static func parseOverrides(_ r: inout NodeReader, _ list: Node, kb: KnowledgeBase, pack: String, sourceIDs: Set<String>,
-                               rules: inout [Rule]) -> [String] {
-        var cited: [String] = []
+                               rules: inout [Rule]) {
         for item in r.sequence(list, what: "overrides") {
             guard let fields = r.mapping(item, what: "an override", allowed: ["rule", "when", "calibration", "source"]) else { continue }
             let f = Dictionary(fields.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
@@ -214,7 +209,6 @@ public enum RulePackCompiler {
             guard let calibration = r.string(f["calibration"], what: "calibration of the override of '\(id)' (what the pack's threshold means)", in: item) else { continue }
             guard let source = r.string(f["source"], what: "source of the override of '\(id)'", in: item) else { continue }
             checkSource(&r, f["source"], source, sourceIDs: sourceIDs)
-            cited.append(source)
             var changed = rule
             changed.condition = when.0
             changed.conditionText = when.1
@@ -223,7 +217,6 @@ public enum RulePackCompiler {
                                             location: "\(r.doc.storedFile):\(item.mark?.line ?? 1)")
             rules[index] = changed
         }
-        return cited
     }
 
     static func checkSource(_ r: inout NodeReader, _ node: Node?, _ source: String, sourceIDs: Set<String>) {

@@ -135,6 +135,13 @@ public struct KnowledgeBase: Sendable, Equatable {
         return nil
     }
 
+    /// The policy behind a finding id `policy/ID`, if the packs have it.
+    public func policy(finding id: String) -> Policy? {
+        guard id.hasPrefix("policy/") else { return nil }
+        let name = id.dropFirst("policy/".count)
+        return policies.first { $0.id == name }
+    }
+
     /// Whether any rule or policy comes from a rule pack.
     public var hasPacks: Bool { !packs.isEmpty }
 

@@ -168,7 +168,7 @@ public struct CheckReports: Sendable {
                     "Answering a question the file leaves at its default would change the choice; answer it to settle the decision. Guidance: \(sections).",
                     .note)
         case "policy":
-            guard let p = kb.policies.first(where: { "policy/" + $0.id == id }) else { break }
+            guard let p = kb.policy(finding: id) else { break }
             let pack = kb.packs.first { $0.id == p.pack }
             return (p.message,
                     "Organisation policy `\(p.id)` of rule pack \(p.pack)" + (pack.map { " (\($0.title); owner \($0.owner))" } ?? "")
@@ -188,7 +188,7 @@ public struct CheckReports: Sendable {
 
     /// A policy's document, when its source has a link.
     func helpURI(_ id: String) -> String? {
-        guard let p = kb.policies.first(where: { "policy/" + $0.id == id }), let i = kb.sourceIndex[p.source] else { return nil }
+        guard let p = kb.policy(finding: id), let i = kb.sourceIndex[p.source] else { return nil }
         return kb.sources[i].url
     }
 

@@ -69,11 +69,13 @@ public struct ExplainText: Sendable {
             }.joined(separator: ", ") + "\n"
         }
         if !kb.policies.isEmpty {
-            let violated = reasoning.violatedPolicies(in: e)
             out += "\n\(style.bold)Policies of the rule packs\(style.reset) (findings of `archadvisor check`; they score nothing)\n"
             for p in kb.policies {
-                let state = violated.contains(p) ? "\(p.severity == .error ? style.red : style.yellow)violated (\(p.severity.rawValue))\(style.reset)"
-                    : p.when.evaluate(e.values) ? "\(style.green)holds\(style.reset)" : "\(style.dim)does not apply\(style.reset)"
+                let state = switch reasoning.state(of: p, in: e) {
+                case .violated: "\(p.severity == .error ? style.red : style.yellow)violated (\(p.severity.rawValue))\(style.reset)"
+                case .holds: "\(style.green)holds\(style.reset)"
+                case .doesNotApply: "\(style.dim)does not apply\(style.reset)"
+                }
                 out += "  policy/\(p.id) [rule pack \(p.pack)]: \(state): \(p.message); requires `\(p.requireText)`"
                     + (p.whenText == "true" ? "" : " when `\(p.whenText)`") + "\n      \(style.dim)source: \(kb.section(of: p.source)) (\(p.location))\(style.reset)\n"
             }

@@ -24,9 +24,9 @@ public struct JSONReport: Sendable {
                 out += ",\"rule_packs\":[" + kb.packs.map { p in
                     "{\"id\":\(JSONText.quoted(p.id)),\"title\":\(JSONText.quoted(p.title)),\"owner\":\(JSONText.quoted(p.owner))}"
                 }.joined(separator: ",") + "]"
-                let violated = Reasoning(kb: kb).violatedPolicies(in: e)
+                let reasoning = Reasoning(kb: kb)
                 out += ",\"policies\":[" + kb.policies.map { p in
-                    let state = violated.contains(p) ? "violated" : p.when.evaluate(e.values) ? "holds" : "does_not_apply"
+                    let state = reasoning.state(of: p, in: e).rawValue
                     return "{\"id\":\(JSONText.quoted(p.id)),\"pack\":\(JSONText.quoted(p.pack)),\"severity\":\(JSONText.quoted(p.severity.rawValue)),"
                         + "\"state\":\(JSONText.quoted(state)),\"message\":\(JSONText.quoted(p.message)),\"require\":\(JSONText.quoted(p.requireText)),"
                         + "\"when\":\(JSONText.quoted(p.whenText)),\"source\":\(JSONText.quoted(kb.section(of: p.source)))}"

@@ -107,9 +107,17 @@ public struct Reasoning: Sendable {
         }
     }
 
+    /// Where a policy stands on an evaluation.
+    public enum PolicyState: String, Sendable { case violated, holds, doesNotApply = "does_not_apply" }
+
+    public func state(of p: Policy, in e: Evaluation) -> PolicyState {
+        guard p.when.evaluate(e.values) else { return .doesNotApply }
+        return p.require.evaluate(e.values) ? .holds : .violated
+    }
+
     /// The policies of the rule packs that apply to an evaluation and do not hold.
     public func violatedPolicies(in e: Evaluation) -> [Policy] {
-        kb.policies.filter { $0.when.evaluate(e.values) && !$0.require.evaluate(e.values) }
+        kb.policies.filter { state(of: $0, in: e) == .violated }
     }
 
     /// The effect of a rule on its decision: `monolith +3, excludes service_mesh`.
