@@ -9,7 +9,7 @@
 #  1. finds PostgreSQL's initdb/pg_ctl (installs Debian's postgresql when missing and run as
 #     root; as root the server runs as the postgres user), creates a throwaway cluster in a
 #     temporary directory, listening on 127.0.0.1 only, and one database per service
-#     (the project's deploy/postgres/init.sql);
+#     and role per service (the project's deploy/postgres/init-roles.sh);
 #  2. builds the project (unless SKIP_BUILD=1) and starts it with scripts/run-local.sh,
 #     every service on its own database, with RELAY_DELIVER_TWICE=1: the relay delivers
 #     every event twice;
@@ -33,8 +33,8 @@ set -euo pipefail
 usage() { echo "usage: scripts/check-events-e2e.sh PROJECT_DIR" >&2; exit 2; }
 [[ $# == 1 && -d $1 ]] || usage
 project=$(cd "$1" && pwd)
-[[ -f $project/deploy/postgres/init.sql && -x $project/scripts/run-local.sh ]] \
-  || { echo "check-events-e2e: $project is not an events project (no deploy/postgres/init.sql or scripts/run-local.sh)" >&2; exit 2; }
+[[ -d $project/Sources/Eventing && -x $project/deploy/postgres/init-roles.sh && -x $project/scripts/run-local.sh ]] \
+  || { echo "check-events-e2e: $project is not an events project (no Sources/Eventing, deploy/postgres/init-roles.sh or scripts/run-local.sh)" >&2; exit 2; }
 scratch=${SCRATCH_PATH:-$project/.build}
 offset=${E2E_PORT_OFFSET:-20000}
 pg_port=${PG_PORT:-25432}
@@ -122,8 +122,10 @@ pg_started=1
 psql_at() { # DATABASE SQL -> one value
   "$psql_bin" -h 127.0.0.1 -p "$pg_port" -U postgres -d "$1" -tA -v ON_ERROR_STOP=1 -c "$2"
 }
-"$psql_bin" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 -f "$project/deploy/postgres/init.sql"
-mapfile -t databases < <(sed -n 's/^CREATE DATABASE \([a-z0-9_]*\);$/\1/p' "$project/deploy/postgres/init.sql")
+# One role per service, owning its database (the project's deploy/postgres/init-roles.sh).
+mapfile -t databases < <(sed -n 's/^create_owner \([a-z0-9_]*\) .*/\1/p' "$project/deploy/postgres/init-roles.sh")
+for db in "${databases[@]}"; do export "${db^^}_DB_PASSWORD=$db-e2e"; done
+PATH=$pg_bin:$PATH PGHOST=127.0.0.1 PGPORT=$pg_port PGUSER=postgres "$project/deploy/postgres/init-roles.sh" >/dev/null
 ((${#databases[@]} >= 2)) || { echo "check-events-e2e: the project needs at least two services" >&2; exit 1; }
 publisher_db=${databases[0]}
 consumer_dbs=("${databases[@]:1}")
@@ -149,7 +151,7 @@ fi
 mkdir -p "$work/run"
 database_env=()
 for db in "${databases[@]}"; do
-  database_env+=("${db^^}_DATABASE_URL=postgres://postgres@127.0.0.1:$pg_port/$db?sslmode=disable")
+  database_env+=("${db^^}_DATABASE_URL=postgres://$db:$db-e2e@127.0.0.1:$pg_port/$db?sslmode=disable")
 done
 (cd "$project" && exec env "${database_env[@]}" RELAY_DELIVER_TWICE=1 RELAY_INTERVAL_MS=200 \
   PORT_OFFSET="$offset" SCRATCH_PATH="$scratch" RUN_DIR="$work/run" HEALTH_TIMEOUT=60 SKIP_BUILD=1 \

@@ -26,6 +26,11 @@
 # 5. Builds and tests the modular monolith, runs it on 127.0.0.1 and checks one traced
 #    request: x-request-id returned, its JSON log line carries the request id and the
 #    caller's trace id, and /metrics counts it.
+# Steps 3, 4 and 5 then run scripts/check-persistence.sh on their project: PostgreSQL on
+# loopback with TLS, one role per database (none a superuser, none reaching another's
+# database), the project's tests against it, production refusing to start without a
+# database, an item created, everything restarted, the item read back (with events: every
+# service's part of it), and two instances of one service on one database.
 #
 # Environment:
 #   WORK_DIR          where projects are generated (default: a new temporary directory)
@@ -93,7 +98,7 @@ check_monolith_run() { # BINARY
     fail "monolith: something already answers on $url; set E2E_PORT_OFFSET"
     return
   fi
-  HOST=127.0.0.1 PORT=$port "$1" >"$log" 2>&1 &
+  APP_ENV=development HOST=127.0.0.1 PORT=$port "$1" >"$log" 2>&1 &
   monolith_pid=$!
   local deadline=$((SECONDS + 30))
   until curl -s --max-time 1 -o /dev/null "$url/health"; do
@@ -223,6 +228,12 @@ else
   (cd "$project" && timeout 600 swift test --skip-build --scratch-path "$scratch") || fail "microservices: swift test failed"
   echo "test: $(elapsed "$start")"
 
+  step "PostgreSQL: roles, migrations, restart and read back, two instances (scripts/check-persistence.sh)"
+  start=$SECONDS
+  CHECK_UNTRUSTED_CA=1 SCRATCH_PATH=$scratch PORT_OFFSET=$((offset + 20000)) "$root/scripts/check-persistence.sh" "$project" \
+    || fail "microservices: scripts/check-persistence.sh failed"
+  echo "persistence: $(elapsed "$start")"
+
   step "running the microservices project with scripts/run-local.sh (ports $((offset + 8080))...)"
   entry=http://127.0.0.1:$((offset + 8080))
   if curl -s --max-time 2 -o /dev/null "$entry/health"; then
@@ -344,6 +355,11 @@ else
     SKIP_BUILD=1 SCRATCH_PATH=$grpc_scratch "$root/scripts/check-events-e2e.sh" "$project" \
       || fail "events end to end: scripts/check-events-e2e.sh failed"
     echo "events end to end: $(elapsed "$start")"
+    step "PostgreSQL: roles, migrations, restart and read back with events (scripts/check-persistence.sh)"
+    start=$SECONDS
+    SCRATCH_PATH=$grpc_scratch PORT_OFFSET=$((offset + 20000)) "$root/scripts/check-persistence.sh" "$project" \
+      || fail "gRPC project: scripts/check-persistence.sh failed"
+    echo "persistence: $(elapsed "$start")"
     step "gRPC round robin over two instances, grpc.health.v1 Check (scripts/check-grpc-balance.sh)"
     start=$SECONDS
     SCRATCH_PATH=$grpc_scratch "$root/scripts/check-grpc-balance.sh" "$project" \
@@ -366,6 +382,11 @@ else
     && timeout 600 swift test --skip-build --scratch-path "$monolith_scratch"); then
     echo "monolith build and test: $(elapsed "$start")"
     check_monolith_run "$monolith_scratch/debug/shop"
+    step "PostgreSQL: the monolith's role, migrations, restart and read back, two instances (scripts/check-persistence.sh)"
+    start=$SECONDS
+    SCRATCH_PATH=$monolith_scratch PORT_OFFSET=$((offset + 20000)) "$root/scripts/check-persistence.sh" "$work/monolith" \
+      || fail "monolith: scripts/check-persistence.sh failed"
+    echo "persistence: $(elapsed "$start")"
   else
     fail "monolith: build or tests failed"
   fi

@@ -193,7 +193,6 @@ struct ScaffoldContext {
                 "deployableGRPCLocalPort": grpcLocalPort ?? 0,
                 "deployablePublishes": publishes,
                 "deployableConsumes": consumes,
-                "deployableUsesPostgres": publishes || consumes,
                 // Broker-neutral: the broker layer's slots configure this deployable.
                 "deployableUsesBroker": publishes || consumes,
                 "deployableDatabase": ScaffoldNames.protoPackageName(name),

@@ -129,10 +129,10 @@ struct ClusterReadyManifestTests {
         if name.contains("istio") {
             #expect(try #require(files["k8s/istio/mesh.yaml"]).contents.contains("name: default\n  namespace: shop\nspec:\n  mtls:\n    mode: STRICT"))
         }
-        if name.contains("events") {
-            let postgres = try #require(documents.first { $0.contains("name: postgres-ingress\n") }, "\(name): PostgreSQL is not fenced")
-            #expect(postgres.contains("app.kubernetes.io/name: product") && !postgres.contains("app.kubernetes.io/name: aggregator"), "only the services reach PostgreSQL")
-        }
+        // PostgreSQL (every variant's store) admits the deployables with a database only.
+        let postgres = try #require(documents.first { $0.contains("name: postgres-ingress\n") }, "\(name): PostgreSQL is not fenced")
+        let owner = name == "monolith" ? "shop" : "product"
+        #expect(postgres.contains("app.kubernetes.io/name: \(owner)\n") && !postgres.contains("app.kubernetes.io/name: aggregator"), "\(name): only the owners of data reach PostgreSQL")
     }
 
     @Test func onlyTheCallersReachAService() throws {

@@ -34,7 +34,7 @@ struct DecisionTests {
         }
     }
 
-    @Test func eventLayersFollowProtocolAndMesh() throws {
+    @Test func eventLayersFollowTheProtocol() throws {
         let templates = [
             V.layersFile,
             TemplateFile(path: "common/x.txt", contents: "common"),
@@ -44,15 +44,13 @@ struct DecisionTests {
             TemplateFile(path: "events/x.txt", contents: "events"),
             TemplateFile(path: "events-rest/r.txt", contents: "rest"),
             TemplateFile(path: "events-grpc/x.txt", contents: "events-grpc"),
-            TemplateFile(path: "events-istio/i.txt", contents: "events-istio"),
-            TemplateFile(path: "events-linkerd/l.txt", contents: "events-linkerd"),
         ]
         let grpcIstio = try ScaffoldPlanner.plan(
             V.request("service_mesh", mesh: "istio", aggregation: false, syncProtocol: "grpc", messaging: "async_events"),
             templates: templates, decisions: ScaffoldVariants.decisions)
         #expect(grpcIstio == [
             PlannedFile(path: "g.txt", contents: "g", isExecutable: false),
-            PlannedFile(path: "i.txt", contents: "events-istio", isExecutable: false),
+            PlannedFile(path: "i.txt", contents: "i", isExecutable: false),
             PlannedFile(path: "x.txt", contents: "events-grpc", isExecutable: false),
             PlannedFile(path: "y.txt", contents: "y", isExecutable: false),
         ])

@@ -79,21 +79,18 @@ struct LayersTests {
         #expect(try Self.plan(request, templates)["compose.yaml"] == "services:\n  kafka: shop\nend\n")
     }
 
-    /// The common files name no broker: PostgreSQL and the outbox come from the events
-    /// layer's slots.
+    /// The common files name no broker: the outbox and its relay come from the events layer's
+    /// slots. PostgreSQL is every variant's store (a service's own database), not the broker's.
     @Test func commonFilesCarryNoBrokerText() throws {
         for template in V.templates where template.path.hasPrefix("common/") || template.path == "microservices/Package.swift.mustache" {
-            // Metrics.swift names postgres-nio among the libraries whose metrics it exports.
-            for word in ["asyncEvents", "Events}}", "outbox", "Eventing", "{{postgres", "UsesPostgres", "PostgreSQL", "postgres-nio"]
-            where template.path != "common/Sources/Observability/Metrics.swift" {
+            for word in ["asyncEvents", "Events}}", "outbox", "Eventing", "UsesPostgres", "UsesBroker}}", "relay", "RELAY_"] {
                 #expect(!template.contents.contains(word), "\(template.path) mentions \(word)")
             }
         }
         let events = try V.plan(V.request("microservices", messaging: "async_events"))
-        #expect(try #require(events["compose.yaml"]).contents.contains("  postgres:\n    image: postgres:16-alpine\n"))
         #expect(try #require(events["Package.swift"]).contents.contains(#"name: "Eventing""#))
         let sync = try V.plan(V.request("microservices"))
-        #expect(!(try #require(sync["compose.yaml"]).contents.contains("postgres")))
+        #expect(try #require(sync["compose.yaml"]).contents.contains("  postgres:\n    image: postgres:16-alpine\n"))
         #expect(!(try #require(sync["Package.swift"]).contents.contains("Eventing")))
     }
 }

@@ -45,8 +45,8 @@ struct PlannerTests {
             }
             #expect(try #require(files["compose.yaml"]).contents.contains("  \(deployable):\n"))
         }
-        // The namespace, one file per deployable, and PostgreSQL when services exchange events.
-        let postgres = request.messaging == "async_events" ? 1 : 0
+        // The namespace, one file per deployable, and PostgreSQL (every variant's store).
+        let postgres = 1
         #expect(files.keys.filter { $0.hasPrefix("k8s/base/") && !$0.dropFirst(9).contains("/") && !$0.hasSuffix("kustomization.yaml") && !$0.hasSuffix("network-policies.yaml") && !$0.hasSuffix("gateway.yaml") }.count == deployables.count + 1 + postgres)
         let dockerfile = try #require(files["Dockerfile"]).contents
         #expect(dockerfile.contains(" AS build"))
@@ -78,7 +78,7 @@ struct PlannerTests {
         #expect(script.isExecutable)
         #expect(script.contents.contains("127.0.0.1"))
         #expect(script.contents.contains("trap"))
-        #expect(files.values.filter(\.isExecutable).map(\.path) == ["scripts/run-local.sh"])
+        #expect(files.values.filter(\.isExecutable).map(\.path).sorted() == ["deploy/postgres/init-roles.sh", "scripts/run-local.sh"])
         #expect(!files.keys.contains { $0.contains("istio") || $0.contains("linkerd") })
     }
 

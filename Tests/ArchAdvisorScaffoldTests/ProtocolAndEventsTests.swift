@@ -151,20 +151,11 @@ struct ProtocolAndEventsTests {
             #expect(app.contains(grpc ? "EventConsumerService(inbox: inbox)" : #"router.post("/events")"#), "\(consumer) consumes nothing")
         }
 
-        // PostgreSQL beside the services, one database each.
+        // The outbox and the processed events live in each service's own database, migrated
+        // under the advisory lock like the items.
+        #expect(store.contains("Migrator.migrate(Self.migrations, component: service"))
         let compose = try #require(files["compose.yaml"]).contents
-        #expect(compose.contains("\n  postgres:\n    image: postgres:16-alpine"))
-        #expect(compose.contains("condition: service_healthy"))
-        #expect(compose.contains("DATABASE_URL: postgres://postgres:postgres@postgres:5432/\(request.services[1])?sslmode=disable"))
-        let initSQL = try #require(files["deploy/postgres/init.sql"]).contents
-        for service in request.services {
-            #expect(initSQL.contains("CREATE DATABASE \(ScaffoldNames.protoPackageName(service));"))
-        }
-        let postgres = try #require(files["k8s/base/postgres.yaml"]).contents
-        for kind in ["ServiceAccount", "ConfigMap", "StatefulSet", "Service"] {
-            #expect(postgres.contains("kind: \(kind)\n"))
-        }
-        #expect(postgres.contains("readOnlyRootFilesystem: true"))
+        #expect(compose.contains("DATABASE_URL: postgres://\(request.services[1]):${\(request.services[1].uppercased())_DB_PASSWORD:-\(request.services[1])-local}@postgres:5432/\(request.services[1])?sslmode=disable"))
         let readme = try #require(files["README.md"]).contents
         for text in ["### Swapping in a broker (Kafka, RabbitMQ, SQS)", "transactional outbox", "processed_events", "RELAY_DELIVER_TWICE"] {
             #expect(readme.lowercased().contains(text.lowercased()), "\(name): README lacks \(text)")
@@ -183,9 +174,10 @@ struct ProtocolAndEventsTests {
     @Test func syncOnlyVariantsHaveNoEventMachinery() throws {
         for name in ["microservices", "mesh-istio", "microservices-grpc"] {
             let (_, files) = try Self.plan(name)
-            #expect(!files.keys.contains { $0.hasPrefix("Sources/Eventing") || $0 == "k8s/base/postgres.yaml" || $0.hasPrefix("deploy/") })
-            #expect(!(try #require(files["compose.yaml"]).contents.contains("postgres")))
-            #expect(!(try #require(files["Package.swift"]).contents.contains("postgres-nio")))
+            #expect(!files.keys.contains { $0.hasPrefix("Sources/Eventing") || $0.hasPrefix("Tests/EventingTests") })
+            for (path, file) in files where path.hasSuffix(".yaml") || path == "Package.swift" {
+                #expect(!file.contents.contains("RELAY_") && !file.contents.contains("Eventing"), "\(name): \(path) carries the outbox")
+            }
         }
     }
 

@@ -3,6 +3,7 @@ import Logging
 import Observability
 import PostgresNIO
 import ServiceLifecycle
+import Storage
 
 /// One item of a service (the domain data the events are about).
 public struct StoredItem: Sendable, Equatable, Codable {
@@ -99,45 +100,15 @@ public func outboxBackoffSeconds(attempts: Int) -> Int {
     min(60, 1 << min(max(attempts - 1, 0), 6))
 }
 
-/// Chooses the store from `DATABASE_URL`.
+/// Chooses the store from `DATABASE_URL` and `APP_ENV` (``RunMode``).
 public enum EventStoreSetup {
     /// A PostgreSQL store when `databaseURL` is set (with the client, a service to run
-    /// beside the server), the in-memory store otherwise.
-    public static func make(service: String, databaseURL: String?, logger: Logger) throws -> (store: any EventStore, services: [any Service]) {
-        guard let databaseURL else {
-            logger.notice("DATABASE_URL is not set: items, outbox and processed events are kept in memory and lost on restart")
+    /// beside the server); in development mode without a URL, the in-memory store. Throws
+    /// ``StorageError`` in production without a URL.
+    public static func make(service: String, databaseURL: String?, mode: RunMode, logger: Logger) throws -> (store: any EventStore, services: [any Service]) {
+        guard let client = try ServiceDatabase.client(owner: service, databaseURL: databaseURL, mode: mode, logger: logger) else {
             return (InMemoryEventStore(service: service), [])
         }
-        let client = PostgresClient(configuration: try DatabaseURL.configuration(databaseURL), backgroundLogger: logger)
         return (PostgresEventStore(client: client, service: service, logger: logger), [client])
-    }
-}
-
-/// Reads `postgres://user:password@host:port/database?sslmode=disable|prefer|require`.
-public enum DatabaseURL {
-    public struct Invalid: Error, CustomStringConvertible {
-        public var description: String
-    }
-
-    public static func configuration(_ url: String) throws -> PostgresClient.Configuration {
-        guard let components = URLComponents(string: url),
-              components.scheme == "postgres" || components.scheme == "postgresql",
-              let host = components.host, !host.isEmpty else {
-            throw Invalid(description: "DATABASE_URL must look like postgres://user:password@host:5432/database")
-        }
-        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
-        let mode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
-        let tls: PostgresClient.Configuration.TLS
-        switch mode {
-        case "disable": tls = .disable
-        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
-        default: tls = .prefer(.makeClientConfiguration())
-        }
-        return PostgresClient.Configuration(
-            host: host, port: components.port ?? 5432,
-            username: components.user?.removingPercentEncoding ?? "postgres",
-            password: components.password?.removingPercentEncoding,
-            database: database.isEmpty ? nil : database,
-            tls: tls)
     }
 }

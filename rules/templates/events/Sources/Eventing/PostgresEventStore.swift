@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Observability
 import PostgresNIO
+import Storage
 
 /// An ``EventStore`` in the service's own PostgreSQL database (postgres-nio).
 ///
@@ -22,8 +23,8 @@ public struct PostgresEventStore: EventStore {
         self.logger = logger
     }
 
-    /// The tables, created on start (`CREATE TABLE IF NOT EXISTS`). Use a migration tool
-    /// once the schema starts to change.
+    /// The tables of migration 1 (``migrations``); a later change to the schema is a new
+    /// migration, not an edit of these.
     public static let schema: [PostgresQuery] = [
         """
         CREATE TABLE IF NOT EXISTS items (
@@ -73,18 +74,17 @@ public struct PostgresEventStore: EventStore {
         """,
     ]
 
+    /// The schema as ``Migrator`` applies it, under its advisory lock, once per database.
+    public static var migrations: [Migration] {
+        [Migration(version: 1, name: "items, outbox, processed events", statements: schema)]
+    }
+
     public func prepare(seed: [StoredItem]) async throws {
-        try await client.withTransaction(logger: logger) { connection in
-            // One replica at a time creates the tables.
-            try await connection.query("SELECT pg_advisory_xact_lock(727274)", logger: logger)
-            for statement in Self.schema {
-                try await connection.query(statement, logger: logger)
-            }
-            for item in seed {
-                try await connection.query(
-                    "INSERT INTO items (id, name) VALUES (\(item.id), \(item.name)) ON CONFLICT (id) DO NOTHING",
-                    logger: logger)
-            }
+        try await Migrator.migrate(Self.migrations, component: service, on: client, logger: logger)
+        for item in seed {
+            try await client.query(
+                "INSERT INTO items (id, name) VALUES (\(item.id), \(item.name)) ON CONFLICT (id) DO NOTHING",
+                logger: logger)
         }
     }
 

@@ -120,16 +120,6 @@ struct EventingTests {
         #expect((1...8).map { outboxBackoffSeconds(attempts: $0) } == [1, 2, 4, 8, 16, 32, 60, 60])
     }
 
-    @Test func databaseURLsAreRead() throws {
-        let configuration = try DatabaseURL.configuration("postgres://app:s%40cret@db.local:6543/orders?sslmode=disable")
-        #expect(configuration.host == "db.local")
-        #expect(configuration.port == 6543)
-        #expect(configuration.username == "app")
-        #expect(configuration.password == "s@cret")
-        #expect(configuration.database == "orders")
-        #expect(throws: DatabaseURL.Invalid.self) { try DatabaseURL.configuration("mysql://x") }
-    }
-
     @Test func theSchemaHasTheOutboxAndTheProcessedEvents() {
         let sql = PostgresEventStore.schema.map(\.sql).joined(separator: "\n")
         #expect(sql.contains("CREATE TABLE IF NOT EXISTS outbox"))
