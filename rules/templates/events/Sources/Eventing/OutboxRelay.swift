@@ -189,6 +189,9 @@ public struct OutboxRelay: Service {
                     if batch.delivered + batch.failed + batch.dead >= settings.batchSize { continue }
                 }
             } catch {
+                // The database is unreachable, most likely: back off too.
+                consecutiveFailures += 1
+                pause = outboxBackoff(attempts: consecutiveFailures, base: settings.backoffBase, cap: settings.backoffCap)
                 logger.error("outbox relay pass failed", metadata: ["destination": .string(destination), "error": .string("\(error)")])
             }
             try? await cancelWhenGracefulShutdown { [pause] in
