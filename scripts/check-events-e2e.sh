@@ -10,17 +10,25 @@
 #     root; as root the server runs as the postgres user), creates a throwaway cluster in a
 #     temporary directory, listening on 127.0.0.1 only, and one database per service
 #     and role per service (the project's deploy/postgres/init-roles.sh);
-#  2. builds the project (unless SKIP_BUILD=1) and starts it with scripts/run-local.sh,
-#     every service on its own database, with RELAY_DELIVER_TWICE=1: the relay delivers
-#     every event twice;
+#  2. builds the project (unless SKIP_BUILD=1), runs its PostgreSQL tests
+#     (PostgresEventStoreTests, `swift test` with TEST_DATABASE_URL on this cluster: claims
+#     and leases, no transaction during a delivery, backoff, dead letters, retention; unless
+#     SKIP_DB_TESTS=1) and starts it with scripts/run-local.sh, every service on its own
+#     database, with RELAY_DELIVER_TWICE=1 (the relay delivers every event twice) and short
+#     relay timeouts and backoffs;
 #  3. places an item (POST /<first service> on the aggregator) with a known traceparent and
 #     checks: 201; every consumer received the event twice (relay log) and applied it once
 #     (exactly one processed_events row and one activity row per consumer); the outbox rows
 #     are all delivered; the consumers' metrics count one applied and at least one
 #     duplicate; the consumers' log lines carry the request's trace id; the details of the
 #     new item merge every service (the consumers created their part);
-#  4. checks that one GET /<first>-details/1 logs one trace id across the fan-out;
-#  5. stops everything and deletes the cluster (also on failure or Ctrl-C).
+#  4. stops one consumer (SIGSTOP: it accepts connections and never answers, the worst
+#     case) and places two more items: the other consumers must receive them within
+#     HEALTHY_LIMIT seconds (default 5), while the stopped one's outbox rows back off
+#     (attempts > 0, last_error set, not dead); resumes it (SIGCONT) and checks it catches
+#     up, every outbox row delivered;
+#  5. checks that one GET /<first>-details/1 logs one trace id across the fan-out;
+#  6. stops everything and deletes the cluster (also on failure or Ctrl-C).
 #
 # Environment:
 #   SCRATCH_PATH     the project's SwiftPM build folder (default: PROJECT_DIR/.build)
@@ -28,6 +36,7 @@
 #   E2E_PORT_OFFSET  added to the project's ports 8080... (default: 20000)
 #   PG_PORT          PostgreSQL's port on 127.0.0.1 (default: 25432)
 #   KEEP_WORK=1      keep the logs and the cluster directory
+#   SKIP_DB_TESTS=1  do not run the project's PostgreSQL tests
 set -euo pipefail
 
 usage() { echo "usage: scripts/check-events-e2e.sh PROJECT_DIR" >&2; exit 2; }
@@ -50,6 +59,7 @@ chmod 755 "$work"
 pgdata=$work/pgdata
 run_local_pid=""
 pg_started=0
+stopped_pid=""
 
 # --- PostgreSQL --------------------------------------------------------------------------
 as_db_owner() { # CMD... (as the postgres user when root: the server refuses to run as root)
@@ -62,6 +72,7 @@ as_db_owner() { # CMD... (as the postgres user when root: the server refuses to 
 
 cleanup() {
   local status=$?
+  if [[ -n $stopped_pid ]]; then kill -CONT "$stopped_pid" 2>/dev/null || true; fi
   if [[ -n $run_local_pid ]]; then stop_run_local "$run_local_pid" "$work/run"; fi
   if [[ $pg_started == 1 ]]; then
     as_db_owner "$pg_bin/pg_ctl" -D "$pgdata" -m fast -w -t 30 stop >/dev/null 2>&1 || true
@@ -139,6 +150,23 @@ if [[ ${SKIP_BUILD:-0} != 1 ]]; then
   echo "build: $((SECONDS - start))s"
 fi
 
+if [[ ${SKIP_DB_TESTS:-0} != 1 ]]; then
+  step "the project's PostgreSQL tests (TEST_DATABASE_URL on this cluster)"
+  start=$SECONDS
+  test_url="postgres://postgres@127.0.0.1:$pg_port/postgres?sslmode=disable"
+  if (cd "$project" && TEST_DATABASE_URL=$test_url timeout 2400 swift test --scratch-path "$scratch" \
+    --filter PostgresEventStoreTests) >"$work/db-tests.log" 2>&1; then
+    grep -E '(✔|✘|➜) (Test|Suite)' "$work/db-tests.log" | grep PostgresEventStore || true
+    if grep -q 'skipped' "$work/db-tests.log" || ! grep -q '✔ Test ' "$work/db-tests.log"; then
+      fail "PostgresEventStoreTests did not run (skipped or none found)"
+    fi
+    echo "PostgreSQL tests: $(grep -cE '✔ Test [a-zA-Z]+\(\) passed' "$work/db-tests.log") passed in $((SECONDS - start))s"
+  else
+    tail -n 60 "$work/db-tests.log" >&2
+    fail "the project's PostgreSQL tests failed (swift test --filter PostgresEventStoreTests)"
+  fi
+fi
+
 details_path=$(sed -n 's|.*try: curl http://127.0.0.1:[^/]*/\([a-z0-9-]*\)/1".*|\1|p' "$project/scripts/run-local.sh" | head -n 1)
 [[ $details_path == *-details ]] || { echo "check-events-e2e: $project has no aggregation layer (no details route)" >&2; exit 1; }
 publisher=${details_path%-details}
@@ -153,7 +181,11 @@ database_env=()
 for db in "${databases[@]}"; do
   database_env+=("${db^^}_DATABASE_URL=postgres://$db:$db-e2e@127.0.0.1:$pg_port/$db?sslmode=disable")
 done
+# Short timeouts and backoffs, so that a stopped consumer's rows back off and catch up
+# within seconds.
 (cd "$project" && exec env "${database_env[@]}" RELAY_DELIVER_TWICE=1 RELAY_INTERVAL_MS=200 \
+  RELAY_DELIVERY_TIMEOUT_MS=1500 RELAY_LEASE_MS=10000 RELAY_BACKOFF_BASE_MS=200 RELAY_BACKOFF_CAP_MS=2000 \
+  RELAY_STATS_INTERVAL_MS=1000 \
   PORT_OFFSET="$offset" SCRATCH_PATH="$scratch" RUN_DIR="$work/run" HEALTH_TIMEOUT=60 SKIP_BUILD=1 \
   scripts/run-local.sh) >"$work/run-local.out" 2>&1 &
 run_local_pid=$!
@@ -237,6 +269,89 @@ import json, sys
 body = json.loads(sys.argv[1])
 sys.exit(0 if body.get("missing") == [] and len(body.get("parts", {})) == int(sys.argv[2]) else 1)
 PY
+
+# --- one consumer stopped: the others keep receiving ------------------------------------------
+victim_db=${consumer_dbs[0]}
+victim=${victim_db//_/-}
+healthy_dbs=("${consumer_dbs[@]:1}")
+step "stopping $victim (SIGSTOP): ${healthy_dbs[*]:-no other consumer} must keep receiving"
+place() { # ITEM -> HTTP status of POST /<publisher>
+  curl -sS --max-time 10 -o /dev/null -w '%{http_code}' -X POST "$entry/$publisher" \
+    -H 'content-type: application/json' -d "{\"id\": \"$1\", \"name\": \"e2e $publisher\"}" || echo curl-failed
+}
+applied_everywhere() { # ITEM DATABASE... -> 0 when every DATABASE applied ITEM
+  local item=$1 db
+  shift
+  for db in "$@"; do
+    [[ $(psql_at "$db" "SELECT count(*) FROM activity WHERE subject = '$item'" 2>/dev/null || echo 0) -ge 1 ]] || return 1
+  done
+}
+now_ms() { date +%s%3N; }
+stopped_pid=$(cat "$work/run/$victim.pid")
+kill -STOP "$stopped_pid"
+healthy_limit=${HEALTHY_LIMIT:-5}
+outage_items=()
+for n in 2 3; do
+  item_n=e2e-$n-$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
+  outage_items+=("$item_n")
+  start_ms=$(now_ms)
+  code=$(place "$item_n")
+  [[ $code == 201 ]] || fail "placing $item_n with $victim stopped: HTTP $code, expected 201"
+  received=0
+  while (($(now_ms) - start_ms < healthy_limit * 1000)); do
+    if applied_everywhere "$item_n" "${healthy_dbs[@]}"; then received=1; break; fi
+    sleep 0.1
+  done
+  took=$(($(now_ms) - start_ms))
+  if [[ $received == 1 ]]; then
+    echo "$item_n: applied by ${healthy_dbs[*]:-nobody else} ${took}ms after the POST, $victim stopped"
+  else
+    fail "$item_n: not applied by ${healthy_dbs[*]} within ${healthy_limit}s while $victim was stopped"
+  fi
+done
+# The stopped consumer's rows: attempted (the delivery timed out), backing off, not dead.
+deadline=$((SECONDS + 15))
+backing_off=""
+while ((SECONDS < deadline)); do
+  backing_off=$(psql_at "$publisher_db" "SELECT count(*) FILTER (WHERE attempts > 0) || ' attempted, ' || count(*) FILTER (WHERE dead_at IS NOT NULL) || ' dead, ' || count(delivered_at) || ' delivered, max attempts ' || coalesce(max(attempts), 0) || ', last error: ' || coalesce(max(last_error), '-') FROM outbox WHERE destination = '$victim' AND payload->>'subject' IN ('${outage_items[0]}', '${outage_items[1]}')")
+  [[ $backing_off == 0\ attempted* ]] || break
+  sleep 0.3
+done
+echo "$victim's outage rows: $backing_off"
+[[ $backing_off != 0\ attempted* ]] || fail "$victim's rows were never attempted while it was stopped ($backing_off)"
+[[ $backing_off == *" 0 dead, 0 delivered"* ]] || fail "$victim's rows should back off, neither dead nor delivered: $backing_off"
+metrics=$(curl -sS --max-time 5 "http://127.0.0.1:$(port_of "$publisher_db")/metrics" || true)
+failed_metric=$(printf '%s\n' "$metrics" | sed -n "s/^outbox_deliveries_total{.*destination=\"$victim\".*result=\"failed\".*} \([0-9.]*\)$/\1/p;s/^outbox_deliveries_total{.*result=\"failed\".*destination=\"$victim\".*} \([0-9.]*\)$/\1/p" | head -n 1)
+pending_metric=$(printf '%s\n' "$metrics" | grep -E "^outbox_rows\{" | grep "\"$victim\"" | grep '"pending"' | sed 's/.* //' | head -n 1)
+echo "$publisher metrics: outbox_deliveries_total{destination=$victim,result=failed} ${failed_metric:-none}, outbox_rows{destination=$victim,state=pending} ${pending_metric:-none}"
+[[ -n $failed_metric ]] || fail "$publisher: no outbox_deliveries_total{result=failed} for $victim in /metrics"
+[[ -n $pending_metric ]] || fail "$publisher: no outbox_rows{state=pending} gauge for $victim in /metrics"
+
+step "resuming $victim (SIGCONT): it must catch up"
+kill -CONT "$stopped_pid"
+stopped_pid=""
+start_ms=$(now_ms)
+caught_up=0
+while (($(now_ms) - start_ms < 30000)); do
+  if applied_everywhere "${outage_items[0]}" "$victim_db" && applied_everywhere "${outage_items[1]}" "$victim_db"; then caught_up=1; break; fi
+  sleep 0.2
+done
+echo "$victim: caught up in $(($(now_ms) - start_ms))ms after SIGCONT"
+[[ $caught_up == 1 ]] || fail "$victim did not apply ${outage_items[*]} within 30s of resuming"
+deadline=$((SECONDS + 15))
+while ((SECONDS < deadline)); do
+  undelivered=$(psql_at "$publisher_db" "SELECT count(*) FROM outbox WHERE delivered_at IS NULL")
+  [[ $undelivered == 0 ]] && break
+  sleep 0.3
+done
+echo "$publisher_db outbox: $undelivered rows not delivered, $(psql_at "$publisher_db" "SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL") dead"
+[[ $undelivered == 0 ]] || fail "$publisher_db: $undelivered outbox rows not delivered after $victim resumed"
+for db in "${consumer_dbs[@]}"; do
+  for item_n in "${outage_items[@]}"; do
+    n=$(psql_at "$db" "SELECT count(*) FROM activity WHERE subject = '$item_n'")
+    [[ $n == 1 ]] || fail "$db applied $item_n $n times, expected exactly 1"
+  done
+done
 
 # --- one trace id across the aggregation layer's fan-out ---------------------------------------
 step "one trace id across the fan-out of GET /$details_path/1"

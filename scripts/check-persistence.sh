@@ -105,7 +105,10 @@ read -r first_database first_prefix <<<"${owners[0]}"
 # --- 2. the project's tests on the real server ---------------------------------------------
 step "the project's tests with TEST_DATABASE_URL (role $first_database, verify-full)"
 start=$SECONDS
-if (cd "$project" && TEST_DATABASE_URL=${url_of[$first_prefix]} timeout 600 swift test --skip-build --scratch-path "$scratch") >"$work/test.log" 2>&1; then
+# PostgresEventStoreTests create databases of their own (scripts/check-events-e2e.sh runs
+# them as a superuser); here every test runs as the service's role.
+if (cd "$project" && TEST_DATABASE_URL=${url_of[$first_prefix]} timeout 600 swift test --skip-build --scratch-path "$scratch" \
+  --skip PostgresEventStoreTests) >"$work/test.log" 2>&1; then
   ran=$(grep -cE '^✔ Test (replicasShareTheDatabase|appliesEachVersionOnce|replicasStartingTogetherMigrateOnce|aFailingMigrationLeavesNothingBehind)\(\)' "$work/test.log" || true)
   skipped=$(grep -cE '^➜ .*skipped|skipped' "$work/test.log" || true)
   echo "tests passed in $(elapsed "$start"): $(grep -E '^✔ Test run with' "$work/test.log" | tail -n 1); database tests passed: $ran"

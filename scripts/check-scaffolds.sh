@@ -19,7 +19,9 @@
 # 4. Builds and tests the gRPC + async events + Istio project (mesh-istio-grpc-events:
 #    protoc-generated contracts, outbox on PostgreSQL), then runs
 #    scripts/check-events-e2e.sh on it: PostgreSQL on loopback (installed when missing),
-#    an item placed, the event delivered twice by the relay and applied once; and
+#    the project's PostgreSQL tests (TEST_DATABASE_URL), an item placed, the event
+#    delivered twice by the relay and applied once, one consumer stopped (SIGSTOP) while
+#    the other keeps receiving, then resumed and caught up; and
 #    scripts/check-grpc-balance.sh with the same binaries: two instances of one service
 #    behind an `ipv4:` list target both serve the aggregator's calls (round robin), and
 #    grpc.health.v1.Health/Check answers SERVING (NOT_FOUND for an unknown name).

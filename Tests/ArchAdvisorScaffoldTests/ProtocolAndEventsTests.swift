@@ -127,12 +127,30 @@ struct ProtocolAndEventsTests {
         let store = try #require(files["Sources/Eventing/PostgresEventStore.swift"]).contents
         for sql in ["CREATE TABLE IF NOT EXISTS outbox", "traceparent text", "CREATE TABLE IF NOT EXISTS processed_events",
                     "event_id text PRIMARY KEY", "FOR UPDATE SKIP LOCKED", "ON CONFLICT (event_id) DO NOTHING RETURNING event_id",
-                    "client.withTransaction"] {
+                    "client.withTransaction",
+                    // Claims with a lease, outcomes guarded by the claim, dead letters, retention.
+                    "claimed_by text", "claimed_until timestamptz", "dead_at timestamptz", "last_error text", "tracestate text",
+                    "UPDATE outbox SET claimed_by = \\(owner), claimed_until = now() + make_interval",
+                    "WHERE sequence = \\(sequence) AND claimed_by = \\(owner)", "DELETE FROM processed_events WHERE event_id IN (",
+                    "WHERE dead_at IS NOT NULL AND destination"] {
             #expect(store.contains(sql), "\(name): the store lacks \(sql)")
         }
+        // The relay holds no transaction across deliveries: the claim is one autocommit
+        // statement (client.query), and only create and processOnce open transactions.
+        #expect(store.components(separatedBy: "client.withTransaction").count - 1 == 3, "\(name): prepare, create, processOnce")
+        #expect(!store.contains("func relay("))
         #expect(files["Sources/Eventing/InMemoryEventStore.swift"] != nil)
-        #expect(try #require(files["Sources/Eventing/OutboxRelay.swift"]).contents.contains("RELAY_DELIVER_TWICE"))
+        let relay = try #require(files["Sources/Eventing/OutboxRelay.swift"]).contents
+        for text in ["RELAY_DELIVER_TWICE", "RELAY_DELIVERY_TIMEOUT_MS", "RELAY_LEASE_MS", "RELAY_MAX_ATTEMPTS", "RELAY_BACKOFF_CAP_MS",
+                     "outbox_dead_letters_total", "\"outbox_rows\"", "PROCESSED_EVENTS_RETENTION_SECONDS", "OUTBOX_RETENTION_SECONDS",
+                     "group.addTask { await work(for: destination) }", "public struct EventRetention: Service"] {
+            #expect(relay.contains(text), "\(name): OutboxRelay.swift lacks \(text)")
+        }
         #expect(files["Tests/EventingTests/EventingTests.swift"] != nil)
+        let dbTests = try #require(files["Tests/EventingTests/PostgresEventStoreTests.swift"]).contents
+        #expect(dbTests.contains(#".enabled(if: ProcessInfo.processInfo.environment["TEST_DATABASE_URL"] != nil"#))
+        #expect(dbTests.contains("'idle in transaction%'"))
+        #expect(try #require(files["Package.swift"]).contents.contains(#".testTarget(name: "EventingTests", dependencies: ["Eventing", postgres"#))
         #expect(try #require(files["Package.swift"]).contents.contains("https://github.com/vapor/postgres-nio"))
 
         // The first service publishes; the others consume.
@@ -156,8 +174,16 @@ struct ProtocolAndEventsTests {
         #expect(store.contains("Migrator.migrate(Self.migrations, component: service"))
         let compose = try #require(files["compose.yaml"]).contents
         #expect(compose.contains("DATABASE_URL: postgres://\(request.services[1]):${\(request.services[1].uppercased())_DB_PASSWORD:-\(request.services[1])-local}@postgres:5432/\(request.services[1])?sslmode=disable"))
+        #expect(compose.contains("RELAY_MAX_ATTEMPTS: \"10\""))
+        #expect(compose.contains("PROCESSED_EVENTS_RETENTION_SECONDS: \"1209600\""))
+        let postgres = try #require(files["k8s/base/postgres.yaml"]).contents
+        for kind in ["ServiceAccount", "ConfigMap", "StatefulSet", "Service"] {
+            #expect(postgres.contains("kind: \(kind)\n"))
+        }
+        #expect(postgres.contains("readOnlyRootFilesystem: true"))
         let readme = try #require(files["README.md"]).contents
-        for text in ["### Swapping in a broker (Kafka, RabbitMQ, SQS)", "transactional outbox", "processed_events", "RELAY_DELIVER_TWICE"] {
+        for text in ["### Swapping in a broker (Kafka, RabbitMQ, SQS)", "transactional outbox", "processed_events", "RELAY_DELIVER_TWICE",
+                     "dead letter", "outside any transaction", "PROCESSED_EVENTS_RETENTION_SECONDS", "TEST_DATABASE_URL"] {
             #expect(readme.lowercased().contains(text.lowercased()), "\(name): README lacks \(text)")
         }
         // The relay's calls to consumers are allowed by the mesh.
@@ -239,14 +265,17 @@ struct ProtocolAndEventsTests {
         }
         if request.messaging == "async_events" {
             let relay = try #require(files["Sources/Eventing/OutboxRelay.swift"]).contents
-            #expect(relay.contains("TraceContext(incoming: entry.traceparent, requestID: entry.requestID)"))
+            #expect(relay.contains("TraceContext(incoming: entry.traceparent, tracestate: entry.tracestate, requestID: entry.requestID)"))
             if grpc {
+                #expect(try #require(files["Sources/Eventing/GRPCEventDelivery.swift"]).contents
+                    .contains(#"metadata.addString(tracestate, forKey: "tracestate")"#))
                 let publisher = ScaffoldNames.typeName(request.services[0]) + "Service"
                 #expect(try #require(files["Sources/\(publisher)/App.swift"]).contents
                     .contains("try GRPCTarget.makeClient(target: target, logger: logger)"))
             } else {
-                #expect(try #require(files["Sources/Eventing/HTTPEventDelivery.swift"]).contents
-                    .contains("request.headers.add(name: TraceHeaders.traceparent, value: call.traceparent)"))
+                let delivery = try #require(files["Sources/Eventing/HTTPEventDelivery.swift"]).contents
+                #expect(delivery.contains("request.headers.add(name: TraceHeaders.traceparent, value: call.traceparent)"))
+                #expect(delivery.contains(#"request.headers.add(name: "tracestate", value: tracestate)"#))
             }
         }
         let readme = try #require(files["README.md"]).contents

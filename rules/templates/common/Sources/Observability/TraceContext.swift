@@ -23,6 +23,9 @@ public struct TraceContext: Sendable, Equatable {
     /// The `x-request-id` of the client request: kept when a caller sends a sane one,
     /// made up otherwise, and passed on to every outgoing call.
     public var requestID: String
+    /// The W3C `tracestate` header received with the `traceparent` (vendor data), passed
+    /// on unchanged; nil when there was none.
+    public var tracestate: String? = nil
 
     /// The context of the task that is running, if it handles a request or an event.
     @TaskLocal public static var current: TraceContext?
@@ -42,11 +45,12 @@ public struct TraceContext: Sendable, Equatable {
 
     /// Continues the trace of an incoming `traceparent`, or starts a new trace when there
     /// is none or it is malformed (the W3C rule: a broken header is ignored, not repaired).
-    public init(incoming traceparent: String?, requestID: String?) {
+    public init(incoming traceparent: String?, tracestate: String? = nil, requestID: String?) {
         let requestID = requestID.flatMap(Self.saneRequestID) ?? Self.newRequestID()
         if let traceparent, let parent = Self.parse(traceparent) {
             self.init(traceID: parent.traceID, spanID: Self.newSpanID(), parentSpanID: parent.spanID,
                       sampled: parent.sampled, requestID: requestID)
+            self.tracestate = tracestate
         } else {
             self.init(traceID: Self.newTraceID(), spanID: Self.newSpanID(), requestID: requestID)
         }
@@ -55,7 +59,9 @@ public struct TraceContext: Sendable, Equatable {
     /// The context for one outgoing call: the same trace and request, a new span whose
     /// parent is this one. Send its ``traceparent``.
     public func child() -> TraceContext {
-        TraceContext(traceID: traceID, spanID: Self.newSpanID(), parentSpanID: spanID, sampled: sampled, requestID: requestID)
+        var child = TraceContext(traceID: traceID, spanID: Self.newSpanID(), parentSpanID: spanID, sampled: sampled, requestID: requestID)
+        child.tracestate = tracestate
+        return child
     }
 
     /// The context for an outgoing call from the running task: a child of ``current``, or

@@ -4,42 +4,52 @@ import NIOCore
 import Observability
 
 /// Delivers events over HTTP/JSON: `POST <consumer URL>/events` with the event as the
-/// body and the trace as `traceparent`. A 2xx answer is a delivery; anything else, or no
-/// answer within `timeout`, is not (the relay tries again).
+/// body and the trace as `traceparent` (and `tracestate`). A 2xx answer is a delivery.
+/// A 4xx other than 408, 425 and 429 refuses the event for good (a dead letter, see
+/// ``httpStatusIsPermanentFailure(_:)``); any other answer, a refused connection or no
+/// answer within `timeout` is transient (the relay tries again after a backoff).
 public struct HTTPEventDelivery: EventDelivery {
     let client: HTTPClient
     let baseURLs: [String: String]
     let timeout: TimeAmount
 
-    public struct Failure: Error, CustomStringConvertible {
+    public struct Failure: ClassifiedDeliveryError, CustomStringConvertible {
         public var description: String
+        public var isPermanent: Bool
     }
 
     private struct Answer: Decodable {
         var applied: Bool
     }
 
-    public init(client: HTTPClient, baseURLs: [String: String], timeout: TimeAmount = .seconds(5)) {
+    /// `timeout`: pass ``RelaySettings/deliveryTimeout``.
+    public init(client: HTTPClient, baseURLs: [String: String], timeout: Duration = .seconds(5)) {
         self.client = client
         self.baseURLs = baseURLs
-        self.timeout = timeout
+        let (seconds, attoseconds) = timeout.components
+        self.timeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     public func deliver(_ event: DomainEvent, to destination: String) async throws -> Bool {
         guard let base = baseURLs[destination] else {
-            throw Failure(description: "no URL configured for \(destination)")
+            throw Failure(description: "no URL configured for \(destination)", isPermanent: false)
         }
         let call = TraceContext.forOutgoingCall()
         var request = HTTPClientRequest(url: "\(base)/events")
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
         request.headers.add(name: TraceHeaders.traceparent, value: call.traceparent)
+        if let tracestate = call.tracestate {
+            request.headers.add(name: "tracestate", value: tracestate)
+        }
         request.headers.add(name: TraceHeaders.requestID, value: call.requestID)
         request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(event)))
         let response = try await client.execute(request, timeout: timeout)
         let body = try await response.body.collect(upTo: 1 << 16)
         guard (200..<300).contains(response.status.code) else {
-            throw Failure(description: "\(destination) answered HTTP \(response.status.code)")
+            let excerpt = String(decoding: body.readableBytesView.prefix(200), as: UTF8.self)
+            throw Failure(description: "\(destination) answered HTTP \(response.status.code): \(excerpt)",
+                          isPermanent: httpStatusIsPermanentFailure(Int(response.status.code)))
         }
         return (try? JSONDecoder().decode(Answer.self, from: Data(body.readableBytesView)))?.applied ?? true
     }

@@ -7,11 +7,21 @@ import Storage
 /// An ``EventStore`` in the service's own PostgreSQL database (postgres-nio).
 ///
 /// The transactional outbox: ``create(_:publishing:to:trace:)`` writes the item and its
-/// outbox rows in one transaction. The relay reads due rows with
-/// `FOR UPDATE SKIP LOCKED`, so relays in several replicas share the work without
-/// delivering a row twice at the same moment; a row is marked delivered in the same
-/// transaction, after the consumer accepted it. If the process dies between the two, the
-/// row is delivered again: at least once, which is why consumers deduplicate.
+/// outbox rows in one transaction. The relay never holds a transaction or a row lock
+/// while it delivers: it claims due rows with a lease in one autocommit statement
+/// (`UPDATE ... WHERE sequence IN (SELECT ... FOR UPDATE SKIP LOCKED)`, so relays in
+/// several replicas take different rows), delivers them, and records each outcome in its
+/// own statement, guarded by the claim (`AND claimed_by = <relay>`). A relay that dies
+/// after delivering and before recording leaves a claim that expires; the row is then
+/// delivered again: at least once, which is why consumers deduplicate.
+///
+/// Dead letters (`dead_at` set, the cause in `last_error`) wait for an operator. To
+/// replay one after fixing the cause (the consumer ignores it if it had processed it):
+///
+///     UPDATE outbox SET dead_at = NULL, attempts = 0, last_error = NULL, next_attempt_at = now()
+///     WHERE sequence = 1234;   -- or: WHERE dead_at IS NOT NULL AND destination = 'billing'
+///
+/// A replay later than the consumer's `PROCESSED_EVENTS_RETENTION` may be applied twice.
 public struct PostgresEventStore: EventStore {
     let client: PostgresClient
     let service: String
@@ -33,7 +43,9 @@ public struct PostgresEventStore: EventStore {
             created_at timestamptz NOT NULL DEFAULT now()
         )
         """,
-        // The transactional outbox: one row per event and consumer.
+        // The transactional outbox: one row per event and consumer. A row is pending until
+        // `delivered_at` or `dead_at` is set; `claimed_by`/`claimed_until` is the lease of
+        // the relay delivering it.
         """
         CREATE TABLE IF NOT EXISTS outbox (
             sequence bigserial PRIMARY KEY,
@@ -42,15 +54,25 @@ public struct PostgresEventStore: EventStore {
             type text NOT NULL,
             payload jsonb NOT NULL,
             traceparent text,
+            tracestate text,
             request_id text,
             created_at timestamptz NOT NULL DEFAULT now(),
             attempts integer NOT NULL DEFAULT 0,
             next_attempt_at timestamptz NOT NULL DEFAULT now(),
+            first_attempt_at timestamptz,
+            claimed_by text,
+            claimed_until timestamptz,
+            last_error text,
             delivered_at timestamptz,
-            UNIQUE (event_id, destination)
+            dead_at timestamptz,
+            UNIQUE (event_id, destination),
+            CHECK (delivered_at IS NULL OR dead_at IS NULL)
         )
         """,
-        "CREATE INDEX IF NOT EXISTS outbox_due ON outbox (next_attempt_at) WHERE delivered_at IS NULL",
+        // The relay's claim: pending rows of one destination in sequence order.
+        "CREATE INDEX IF NOT EXISTS outbox_pending ON outbox (destination, sequence) WHERE delivered_at IS NULL AND dead_at IS NULL",
+        // Retention: delivered rows by age.
+        "CREATE INDEX IF NOT EXISTS outbox_delivered ON outbox (delivered_at) WHERE delivered_at IS NOT NULL",
         // The idempotent consumer: one row per event processed, written in the same
         // transaction as the effect, so an event's effect happens once.
         """
@@ -61,6 +83,8 @@ public struct PostgresEventStore: EventStore {
             processed_at timestamptz NOT NULL DEFAULT now()
         )
         """,
+        // Retention: processed events by age.
+        "CREATE INDEX IF NOT EXISTS processed_events_age ON processed_events (processed_at)",
         """
         CREATE TABLE IF NOT EXISTS activity (
             id bigserial PRIMARY KEY,
@@ -118,8 +142,9 @@ public struct PostgresEventStore: EventStore {
                 for destination in destinations {
                     try await connection.query(
                         """
-                        INSERT INTO outbox (event_id, destination, type, payload, traceparent, request_id)
-                        VALUES (\(event.id), \(destination), \(event.type), \(payload)::jsonb, \(trace?.traceparent), \(trace?.requestID))
+                        INSERT INTO outbox (event_id, destination, type, payload, traceparent, tracestate, request_id)
+                        VALUES (\(event.id), \(destination), \(event.type), \(payload)::jsonb, \(trace?.traceparent),
+                                \(trace?.tracestate), \(trace?.requestID))
                         """,
                         logger: logger)
                 }
@@ -128,44 +153,82 @@ public struct PostgresEventStore: EventStore {
         }
     }
 
-    public func relay(limit: Int, deliver: @Sendable (OutboxEntry) async -> Bool) async throws -> RelayBatch {
-        try await client.withTransaction(logger: logger) { connection in
-            let rows = try await connection.query(
-                """
-                SELECT sequence, destination, payload::text, traceparent, request_id, attempts
-                FROM outbox
-                WHERE delivered_at IS NULL AND next_attempt_at <= now()
+    public func claim(destination: String, limit: Int, owner: String, lease: Duration) async throws -> [OutboxEntry] {
+        // One autocommit statement: the row locks last as long as the statement, not the
+        // delivery. SKIP LOCKED: a row another relay is claiming right now is left to it.
+        let rows = try await client.query(
+            """
+            UPDATE outbox SET claimed_by = \(owner), claimed_until = now() + make_interval(secs => \(lease / .seconds(1))),
+                first_attempt_at = coalesce(first_attempt_at, now())
+            WHERE sequence IN (
+                SELECT sequence FROM outbox
+                WHERE destination = \(destination) AND delivered_at IS NULL AND dead_at IS NULL
+                  AND next_attempt_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
                 ORDER BY sequence
                 LIMIT \(limit)
-                FOR UPDATE SKIP LOCKED
-                """,
-                logger: logger)
-            var entries: [OutboxEntry] = []
-            for try await (sequence, destination, payload, traceparent, requestID, attempts)
-                in rows.decode((Int64, String, String, String?, String?, Int32).self) {
-                let event = try JSONDecoder().decode(DomainEvent.self, from: Data(payload.utf8))
-                entries.append(OutboxEntry(sequence: sequence, destination: destination, event: event,
-                                           traceparent: traceparent, requestID: requestID, attempts: Int(attempts)))
-            }
-            var batch = RelayBatch(delivered: 0, failed: 0)
-            for entry in entries {
-                if await deliver(entry) {
-                    try await connection.query(
-                        "UPDATE outbox SET delivered_at = now() WHERE sequence = \(entry.sequence)", logger: logger)
-                    batch.delivered += 1
-                } else {
-                    let delay = outboxBackoffSeconds(attempts: entry.attempts + 1)
-                    try await connection.query(
-                        """
-                        UPDATE outbox SET attempts = attempts + 1, next_attempt_at = now() + make_interval(secs => \(Double(delay)))
-                        WHERE sequence = \(entry.sequence)
-                        """,
-                        logger: logger)
-                    batch.failed += 1
-                }
-            }
-            return batch
+                FOR UPDATE SKIP LOCKED)
+            RETURNING sequence, destination, payload::text, traceparent, tracestate, request_id, attempts,
+                extract(epoch FROM now() - first_attempt_at)::float8
+            """,
+            logger: logger)
+        var entries: [OutboxEntry] = []
+        for try await (sequence, destination, payload, traceparent, tracestate, requestID, attempts, sinceFirst)
+            in rows.decode((Int64, String, String, String?, String?, String?, Int32, Double).self) {
+            let event = try JSONDecoder().decode(DomainEvent.self, from: Data(payload.utf8))
+            entries.append(OutboxEntry(sequence: sequence, destination: destination, event: event, traceparent: traceparent,
+                                       tracestate: tracestate, requestID: requestID, attempts: Int(attempts),
+                                       sinceFirstAttempt: .milliseconds(Int64((sinceFirst * 1000).rounded()))))
         }
+        return entries.sorted { $0.sequence < $1.sequence }
+    }
+
+    public func markDelivered(_ sequence: Int64, owner: String) async throws -> Bool {
+        try await changed(
+            """
+            UPDATE outbox SET delivered_at = now(), claimed_by = NULL, claimed_until = NULL
+            WHERE sequence = \(sequence) AND claimed_by = \(owner) AND delivered_at IS NULL AND dead_at IS NULL
+            RETURNING sequence
+            """)
+    }
+
+    public func markFailed(_ sequence: Int64, owner: String, error: String, outcome: DeliveryFailureOutcome) async throws -> Bool {
+        let message = String(error.prefix(2000))
+        switch outcome {
+        case .retry(let after):
+            return try await changed(
+                """
+                UPDATE outbox SET attempts = attempts + 1, last_error = \(message), claimed_by = NULL, claimed_until = NULL,
+                    next_attempt_at = now() + make_interval(secs => \(after / .seconds(1)))
+                WHERE sequence = \(sequence) AND claimed_by = \(owner) AND delivered_at IS NULL AND dead_at IS NULL
+                RETURNING sequence
+                """)
+        case .dead:
+            return try await changed(
+                """
+                UPDATE outbox SET attempts = attempts + 1, last_error = \(message), claimed_by = NULL, claimed_until = NULL,
+                    dead_at = now()
+                WHERE sequence = \(sequence) AND claimed_by = \(owner) AND delivered_at IS NULL AND dead_at IS NULL
+                RETURNING sequence
+                """)
+        }
+    }
+
+    public func release(_ sequences: [Int64], owner: String) async throws {
+        guard !sequences.isEmpty else { return }
+        try await client.query(
+            """
+            UPDATE outbox SET claimed_by = NULL, claimed_until = NULL
+            WHERE sequence = ANY(\(sequences)) AND claimed_by = \(owner)
+            """,
+            logger: logger)
+    }
+
+    /// Runs an `UPDATE ... RETURNING` and tells whether it changed a row.
+    private func changed(_ query: PostgresQuery) async throws -> Bool {
+        let rows = try await client.query(query, logger: logger)
+        var changed = false
+        for try await _ in rows { changed = true }
+        return changed
     }
 
     public func processOnce(_ event: DomainEvent, trace: TraceContext?) async throws -> Bool {
@@ -207,10 +270,57 @@ public struct PostgresEventStore: EventStore {
     }
 
     public func pendingCount() async throws -> Int {
-        let rows = try await client.query("SELECT count(*) FROM outbox WHERE delivered_at IS NULL", logger: logger)
+        let rows = try await client.query("SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL", logger: logger)
         for try await count in rows.decode(Int64.self) {
             return Int(count)
         }
         return 0
+    }
+
+    public func outboxStats() async throws -> [String: OutboxStats] {
+        let rows = try await client.query(
+            """
+            SELECT destination,
+                   count(*) FILTER (WHERE dead_at IS NULL),
+                   count(*) FILTER (WHERE dead_at IS NOT NULL),
+                   coalesce(extract(epoch FROM now() - min(created_at) FILTER (WHERE dead_at IS NULL))::float8, 0)
+            FROM outbox WHERE delivered_at IS NULL
+            GROUP BY destination
+            """,
+            logger: logger)
+        var stats: [String: OutboxStats] = [:]
+        for try await (destination, pending, dead, oldest) in rows.decode((String, Int64, Int64, Double).self) {
+            stats[destination] = OutboxStats(pending: Int(pending), dead: Int(dead), oldestPendingSeconds: oldest)
+        }
+        return stats
+    }
+
+    public func purge(deliveredOlderThan delivered: Duration, processedOlderThan processed: Duration, limit: Int) async throws -> (outbox: Int, processed: Int) {
+        // Bounded batches: each statement deletes at most `limit` rows, so it holds its
+        // locks briefly and never bloats one transaction.
+        let outbox = try await count(
+            """
+            DELETE FROM outbox WHERE sequence IN (
+                SELECT sequence FROM outbox
+                WHERE delivered_at < now() - make_interval(secs => \(delivered / .seconds(1)))
+                ORDER BY delivered_at LIMIT \(limit))
+            RETURNING sequence
+            """)
+        let processedEvents = try await count(
+            """
+            DELETE FROM processed_events WHERE event_id IN (
+                SELECT event_id FROM processed_events
+                WHERE processed_at < now() - make_interval(secs => \(processed / .seconds(1)))
+                ORDER BY processed_at LIMIT \(limit))
+            RETURNING event_id
+            """)
+        return (outbox, processedEvents)
+    }
+
+    private func count(_ query: PostgresQuery) async throws -> Int {
+        let rows = try await client.query(query, logger: logger)
+        var count = 0
+        for try await _ in rows { count += 1 }
+        return count
     }
 }
