@@ -92,6 +92,6 @@ struct TemplateLayersTests {
         #expect(try table.applying(["architecture": "monolith"]) == ["common", "monolith"])
         #expect(try table.applying(["architecture": "service_mesh", "sync_protocol": "grpc", "messaging": "async_events",
                                     "aggregation": "aggregation_layer", "mesh": "istio"])
-                == ["common", "microservices", "aggregation", "grpc", "istio", "events", "events-grpc", "events-istio"])
+                == ["common", "microservices", "aggregation", "grpc", "istio", "events", "events-grpc"])
     }
 }
