@@ -90,6 +90,7 @@ for _ in $(seq 1 50); do
 done
 
 step "running $(basename "$project") with OTLP export to 127.0.0.1:$otlp_port"
+: >"$work/run-local.out"
 (cd "$project" && PORT_OFFSET=$offset RUN_DIR=$work/run HEALTH_TIMEOUT=60 \
   OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$otlp_port OTEL_EXPORTER_OTLP_PROTOCOL=http/json \
   OTEL_BSP_SCHEDULE_DELAY=200 exec scripts/run-local.sh) >"$work/run-local.out" 2>&1 &
