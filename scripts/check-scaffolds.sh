@@ -25,6 +25,8 @@
 #    scripts/check-grpc-balance.sh with the same binaries: two instances of one service
 #    behind an `ipv4:` list target both serve the aggregator's calls (round robin), and
 #    grpc.health.v1.Health/Check answers SERVING (NOT_FOUND for an unknown name).
+#    Each project is built with its OTLPExport trait (swift-otel) unless OTLP_PROJECTS
+#    says otherwise; the REST and gRPC projects built with it run scripts/check-otlp.sh.
 # 5. Builds and tests the modular monolith, runs it on 127.0.0.1 and checks one traced
 #    request: x-request-id returned, its JSON log line carries the request id and the
 #    caller's trace id, and /metrics counts it.
@@ -47,6 +49,13 @@
 #   MONOLITH_SCRATCH  SwiftPM build folder for the monolith (default: <repo>/.build-scaffold-monolith)
 #   BUILD_REST_EVENTS=1  also build and test the microservices-events project (REST +
 #                     events) and run scripts/check-events-e2e.sh on it
+#   OTLP_PROJECTS     the projects built with their OTLPExport trait (swift-otel; the REST
+#                     and gRPC ones are then checked with scripts/check-otlp.sh: spans
+#                     exported over OTLP to a loopback receiver, one trace, no orphans,
+#                     tracestate carried); the others are built with
+#                     --disable-default-traits, without swift-otel. Default "all" (swift-otel
+#                     adds about a minute of CPU per project); e.g.
+#                     OTLP_PROJECTS=mesh-istio-grpc-events to build only that one with it
 #   ARCHADVISOR_KB    the knowledge base the CLI reads (default: the committed knowledge.sqlite;
 #                     after changing rules/templates, build one with `kb build --output`)
 set -euo pipefail
@@ -67,6 +76,14 @@ work=${WORK_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/check-scaffolds.XXXXXX")}
 mkdir -p "$work"
 
 failures=()
+otlp_projects=${OTLP_PROJECTS:-all}
+# The trait flags for a project: none (the default traits: OTLPExport on) when it is one of
+# OTLP_PROJECTS, else --disable-default-traits (swift-otel is not built).
+traits_for() { # PROJECT-NAME
+  if [[ $otlp_projects == all || " $otlp_projects " == *" $1 "* ]]; then return; fi
+  echo --disable-default-traits
+}
+exports() { [[ -z $(traits_for "$1") ]]; }
 # fail, step, elapsed, wait_for_run_local, stop_run_local
 # shellcheck source=scripts/lib.sh
 source "$root/scripts/lib.sh"
@@ -223,12 +240,19 @@ else
   project=$work/microservices
   step "building and testing the microservices project (build folder $scratch)"
   start=$SECONDS
-  (cd "$project" && timeout 2400 swift build --quiet --build-tests --scratch-path "$scratch") \
+  read -r -a traits <<<"$(traits_for microservices)"
+  echo "traits: ${traits[*]:-default (OTLPExport: spans exported with swift-otel)}"
+  (cd "$project" && timeout 2400 swift build --quiet --build-tests --scratch-path "$scratch" "${traits[@]}") \
     || fail "microservices: swift build failed"
   echo "build: $(elapsed "$start")"
   start=$SECONDS
-  (cd "$project" && timeout 600 swift test --skip-build --scratch-path "$scratch") || fail "microservices: swift test failed"
+  (cd "$project" && timeout 600 swift test --skip-build --scratch-path "$scratch" "${traits[@]}") || fail "microservices: swift test failed"
   echo "test: $(elapsed "$start")"
+  if exports microservices; then
+    step "spans exported over OTLP (scripts/check-otlp.sh)"
+    SKIP_BUILD=1 SCRATCH_PATH=$scratch WORK_DIR=$work/otlp-microservices PORT_OFFSET=$((offset + 2000)) \
+      "$root/scripts/check-otlp.sh" "$project" || fail "microservices: scripts/check-otlp.sh failed"
+  fi
 
   step "PostgreSQL: roles, migrations, restart and read back, two instances (scripts/check-persistence.sh)"
   start=$SECONDS
@@ -323,8 +347,9 @@ PY
   if [[ ${BUILD_REST_EVENTS:-0} == 1 && -d $work/microservices-events ]]; then
     step "building and testing the microservices-events project (REST + async events)"
     start=$SECONDS
-    if (cd "$work/microservices-events" && timeout 2400 swift build --quiet --build-tests --scratch-path "$scratch-events" \
-      && timeout 600 swift test --skip-build --scratch-path "$scratch-events"); then
+    read -r -a traits <<<"$(traits_for microservices-events)"
+    if (cd "$work/microservices-events" && timeout 2400 swift build --quiet --build-tests --scratch-path "$scratch-events" "${traits[@]}" \
+      && timeout 600 swift test --skip-build --scratch-path "$scratch-events" "${traits[@]}"); then
       echo "microservices-events build and test: $(elapsed "$start")"
       SKIP_BUILD=1 SCRATCH_PATH=$scratch-events "$root/scripts/check-events-e2e.sh" "$work/microservices-events" \
         || fail "microservices-events: scripts/check-events-e2e.sh failed"
@@ -347,11 +372,20 @@ else
     [[ -f $contract ]] || fail "gRPC: missing contract $contract"
   done
   start=$SECONDS
-  if (cd "$project" && timeout 2400 swift build --quiet --build-tests --scratch-path "$grpc_scratch"); then
+  read -r -a traits <<<"$(traits_for mesh-istio-grpc-events)"
+  echo "traits: ${traits[*]:-default (OTLPExport: spans exported with swift-otel)}"
+  if (cd "$project" && timeout 2400 swift build --quiet --build-tests --scratch-path "$grpc_scratch" "${traits[@]}"); then
     echo "build: $(elapsed "$start")"
     start=$SECONDS
-    (cd "$project" && timeout 600 swift test --skip-build --scratch-path "$grpc_scratch") || fail "gRPC project: swift test failed"
+    (cd "$project" && timeout 600 swift test --skip-build --scratch-path "$grpc_scratch" "${traits[@]}") || fail "gRPC project: swift test failed"
     echo "test: $(elapsed "$start")"
+    if exports mesh-istio-grpc-events; then
+      step "spans exported over OTLP (scripts/check-otlp.sh)"
+      start=$SECONDS
+      SKIP_BUILD=1 SCRATCH_PATH=$grpc_scratch WORK_DIR=$work/otlp-grpc PORT_OFFSET=$((offset + 2000)) \
+        "$root/scripts/check-otlp.sh" "$project" || fail "gRPC project: scripts/check-otlp.sh failed"
+      echo "OTLP export: $(elapsed "$start")"
+    fi
     step "events end to end (scripts/check-events-e2e.sh)"
     start=$SECONDS
     SKIP_BUILD=1 SCRATCH_PATH=$grpc_scratch "$root/scripts/check-events-e2e.sh" "$project" \
@@ -380,8 +414,10 @@ elif [[ ! -d $work/monolith ]]; then
 else
   step "building, testing and running the monolith project (build folder $monolith_scratch)"
   start=$SECONDS
-  if (cd "$work/monolith" && timeout 2400 swift build --quiet --build-tests --scratch-path "$monolith_scratch" \
-    && timeout 600 swift test --skip-build --scratch-path "$monolith_scratch"); then
+  read -r -a traits <<<"$(traits_for monolith)"
+  echo "traits: ${traits[*]:-default (OTLPExport: spans exported with swift-otel)}"
+  if (cd "$work/monolith" && timeout 2400 swift build --quiet --build-tests --scratch-path "$monolith_scratch" "${traits[@]}" \
+    && timeout 600 swift test --skip-build --scratch-path "$monolith_scratch" "${traits[@]}"); then
     echo "monolith build and test: $(elapsed "$start")"
     check_monolith_run "$monolith_scratch/debug/shop"
     step "PostgreSQL: the monolith's role, migrations, restart and read back, two instances (scripts/check-persistence.sh)"

@@ -139,6 +139,8 @@ struct ScaffoldContext {
             "grpcProtobufVersion": "2.4.1",
             "swiftProtobufVersion": "1.39.0",
             "postgresNIOVersion": "1.33.2",
+            "swiftDistributedTracingVersion": "1.7.3",
+            "swiftOTelVersion": "1.6.0",
             "imageRegistry": "registry.example.com/\(request.projectName)",
             "gatewayName": "\(request.projectName)-gateway",
             "gatewayClassName": variant.mesh == .istio ? "istio" : "eg",

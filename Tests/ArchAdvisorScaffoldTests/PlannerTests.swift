@@ -45,9 +45,11 @@ struct PlannerTests {
             }
             #expect(try #require(files["compose.yaml"]).contents.contains("  \(deployable):\n"))
         }
-        // The namespace, one file per deployable, and PostgreSQL (every variant's store).
+        // The namespace, the OTLP collector's address (otel.yaml), one file per deployable, and
+        // PostgreSQL (every variant's store).
         let postgres = 1
-        #expect(files.keys.filter { $0.hasPrefix("k8s/base/") && !$0.dropFirst(9).contains("/") && !$0.hasSuffix("kustomization.yaml") && !$0.hasSuffix("network-policies.yaml") && !$0.hasSuffix("gateway.yaml") }.count == deployables.count + 1 + postgres)
+        #expect(files["k8s/base/otel.yaml"] != nil)
+        #expect(files.keys.filter { $0.hasPrefix("k8s/base/") && !$0.dropFirst(9).contains("/") && !$0.hasSuffix("kustomization.yaml") && !$0.hasSuffix("network-policies.yaml") && !$0.hasSuffix("gateway.yaml") }.count == deployables.count + 2 + postgres)
         let dockerfile = try #require(files["Dockerfile"]).contents
         #expect(dockerfile.contains(" AS build"))
         #expect(dockerfile.contains("USER 10001:10001"))

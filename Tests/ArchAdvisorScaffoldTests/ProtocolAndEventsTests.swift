@@ -231,6 +231,19 @@ struct ProtocolAndEventsTests {
         let (request, files) = try Self.plan(name)
         let traceContext = try #require(files["Sources/Observability/TraceContext.swift"]).contents
         #expect(traceContext.contains("public var traceparent: String"))
+        #expect(traceContext.contains("public var tracestate: String?"))
+        #expect(traceContext.contains("public init(incoming traceparent: String?, tracestate: String? = nil, requestID: String?)"))
+        // Spans: swift-distributed-tracing, exported over OTLP/HTTP by swift-otel behind the
+        // OTLPExport trait (on by default).
+        let spans = try #require(files["Sources/Observability/Spans.swift"]).contents
+        #expect(spans.contains("#if OTLPExport\nimport OTel\n#endif"))
+        #expect(spans.contains("try OTel.bootstrap(configuration: configuration, environment: environment)"))
+        #expect(spans.contains("tracing = TracingMiddleware("))
+        let package = try #require(files["Package.swift"]).contents
+        #expect(package.contains(#".default(enabledTraits: ["OTLPExport"])"#))
+        #expect(package.contains(#"condition: .when(traits: ["OTLPExport"])"#))
+        #expect(package.contains(#".package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"])"#))
+        #expect(try #require(files["k8s/base/otel.yaml"]).contents.contains("OTEL_EXPORTER_OTLP_ENDPOINT: http://otel-collector."))
         #expect(files["Sources/Observability/JSONLogHandler.swift"] != nil)
         #expect(files["Tests/ObservabilityTests/ObservabilityTests.swift"] != nil)
         var targets = request.services.map { ScaffoldNames.typeName($0) + "Service" }
@@ -239,14 +252,20 @@ struct ProtocolAndEventsTests {
             let app = try #require(files["Sources/\(target)/App.swift"]).contents
             #expect(app.contains("JSONLogHandler.bootstrap("), "\(target) does not log JSON")
             #expect(app.contains("ServiceMetrics.bootstrap(registry)"), "\(target) has no metrics")
+            #expect(app.contains("let exporter = TraceExport.bootstrap(service: "), "\(target) exports no spans")
+            #expect(app.contains("try await app.run(exporting: exporter)"), "\(target) does not run its span exporter")
+            #expect(!app.contains("runService()"), "\(target) runs without its span exporter")
             let build = try #require(files["Sources/\(target)/App+build.swift"]).contents
-            #expect(build.contains("router.add(middleware: RequestTracingMiddleware())"), "\(target) does not trace requests")
+            #expect(build.contains("router.add(middleware: ServerSpanMiddleware())\n    router.add(middleware: RequestTracingMiddleware())"),
+                    "\(target) makes no server spans, or not before the request middleware")
             #expect(build.contains("ServiceMetrics.addRoute(to: router, registry: registry)"), "\(target) has no /metrics")
         }
         let grpc = request.syncProtocol == "grpc"
         if grpc {
             let interceptors = try #require(files["Sources/Observability/GRPCTracing.swift"]).contents
-            #expect(interceptors.contains("request.metadata.replaceOrAddString(call.traceparent, forKey: TraceHeaders.traceparent)"))
+            #expect(interceptors.contains("OutgoingCall.withClientSpan(method"))
+            #expect(interceptors.contains("request.metadata.replaceOrAddString(header.value, forKey: header.name)"))
+            #expect(interceptors.contains("InstrumentationSystem.tracer.startSpan(method, context: serviceContext, ofKind: .server)"))
             // Every client (GRPCTarget.makeClient, used by the aggregator and the relay) traces.
             #expect(try #require(files["Sources/Observability/GRPCLifecycle.swift"]).contents
                 .contains("interceptors: [ClientTracingInterceptor(logger: logger)])"))
@@ -261,7 +280,10 @@ struct ProtocolAndEventsTests {
             if grpc {
                 #expect(main.contains("try GRPCTarget.makeClient(target: target, logger: logger)"))
             } else {
-                #expect(fetcher.contains("request.headers.add(name: TraceHeaders.traceparent, value: call.traceparent)"))
+                #expect(fetcher.contains("OutgoingCall.withClientSpan(operation, attributes: attributes)"))
+                #expect(fetcher.contains("request.headers.replaceOrAdd(name: header.name, value: header.value)"))
+                // AsyncHTTPClient's own spans (and headers) are off: one span per call.
+                #expect(main.contains("clientConfiguration.tracing.tracer = nil"))
             }
         }
         if request.messaging == "async_events" {
@@ -311,13 +333,18 @@ struct ProtocolAndEventsTests {
         let main = try #require(files["Sources/App/App.swift"]).contents
         #expect(main.contains("JSONLogHandler.bootstrap("))
         #expect(main.contains("ServiceMetrics.bootstrap(registry)"))
+        #expect(main.contains("let exporter = TraceExport.bootstrap(service: \"shop\")"))
+        #expect(main.contains("try await app.run(exporting: exporter)"))
+        #expect(files["Sources/Observability/Spans.swift"] != nil)
         let build = try #require(files["Sources/App/App+build.swift"]).contents
-        #expect(build.contains("router.add(middleware: RequestTracingMiddleware())"))
+        #expect(build.contains("router.add(middleware: ServerSpanMiddleware())\n    router.add(middleware: RequestTracingMiddleware())"))
         #expect(build.contains("router.add(middleware: MetricsMiddleware())"))
         #expect(build.contains("ServiceMetrics.addRoute(to: router, registry: registry)"))
         let package = try #require(files["Package.swift"]).contents
         #expect(package.contains(#".target(name: "Observability""#))
         #expect(package.contains(#"https://github.com/swift-server/swift-prometheus"#))
+        #expect(package.contains(#".default(enabledTraits: ["OTLPExport"])"#))
+        #expect(package.contains(#"condition: .when(traits: ["OTLPExport"])"#))
         #expect(try #require(files["README.md"]).contents.contains("## Logs, traces and metrics"))
         Self.expectScrapeAnnotations(files, deployables: 1)
         // No gRPC and no events in a monolith: one process, in-process calls.

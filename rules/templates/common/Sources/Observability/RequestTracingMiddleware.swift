@@ -5,6 +5,8 @@ import Logging
 extension HTTPField.Name {
     /// W3C Trace Context: `traceparent`.
     public static var traceparent: Self { Self(TraceHeaders.traceparent)! }
+    /// W3C Trace Context: `tracestate`.
+    public static var tracestate: Self { Self(TraceHeaders.tracestate)! }
     /// `x-request-id`.
     public static var requestID: Self { Self(TraceHeaders.requestID)! }
 }
@@ -13,11 +15,17 @@ extension HTTPField.Name {
 /// ``TraceContext/current`` while the request is handled, answers with `x-request-id`
 /// and writes one structured log line per request: method, path, status, duration.
 /// Probes (`/health`) and scrapes (`/metrics`) are logged at debug level only.
+///
+/// Add it after ``ServerSpanMiddleware``: the context then carries the ids of the server
+/// span that middleware started (and exports), not ids of its own.
 public struct RequestTracingMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let trace = TraceContext(incoming: request.headers[.traceparent], requestID: request.headers[.requestID])
+        let trace = TraceContext(
+            incoming: request.headers[.traceparent], tracestate: request.headers[.tracestate],
+            requestID: request.headers[.requestID]
+        ).adoptingCurrentSpan()
         var context = context
         // Hummingbird's own per-request id is replaced by request_id, which crosses services.
         context.logger[metadataKey: "hb.request.id"] = nil

@@ -9,8 +9,11 @@ import Foundation
 /// `trace_id`. While a request is handled, ``current`` holds its context: log lines
 /// (``JSONLogHandler``) and outgoing calls read it from there.
 ///
-/// This is propagation and logging only; to export spans to a tracing backend, bootstrap
-/// swift-distributed-tracing with swift-otel and keep the same header.
+/// When a tracer is bootstrapped (``TraceExport/bootstrap(service:logger:environment:)``: swift-otel,
+/// OTLP), the span is the source of truth: the server middleware and interceptors build
+/// the context from the running span (``adoptingCurrentSpan()``), so the ids in the log
+/// lines are the ids of the exported spans. Without one, the ids are made here and the
+/// headers are still propagated.
 public struct TraceContext: Sendable, Equatable {
     /// 32 lowercase hex digits, the same in every service the request reaches.
     public var traceID: String
@@ -20,6 +23,8 @@ public struct TraceContext: Sendable, Equatable {
     public var parentSpanID: String?
     /// The caller's sampling decision (`01` flag), passed on unchanged.
     public var sampled: Bool
+    /// The caller's W3C `tracestate` (vendor data), passed on unchanged; nil when none came.
+    public var tracestate: String?
     /// The `x-request-id` of the client request: kept when a caller sends a sane one,
     /// made up otherwise, and passed on to every outgoing call.
     public var requestID: String
@@ -45,12 +50,14 @@ public struct TraceContext: Sendable, Equatable {
 
     /// Continues the trace of an incoming `traceparent`, or starts a new trace when there
     /// is none or it is malformed (the W3C rule: a broken header is ignored, not repaired).
+    /// The incoming `tracestate` is kept only with a valid `traceparent` (W3C: without
+    /// one it is discarded).
     public init(incoming traceparent: String?, tracestate: String? = nil, requestID: String?) {
         let requestID = requestID.flatMap(Self.saneRequestID) ?? Self.newRequestID()
         if let traceparent, let parent = Self.parse(traceparent) {
             self.init(traceID: parent.traceID, spanID: Self.newSpanID(), parentSpanID: parent.spanID,
                       sampled: parent.sampled, requestID: requestID)
-            self.tracestate = tracestate
+            self.tracestate = tracestate.flatMap { $0.isEmpty ? nil : $0 }
         } else {
             self.init(traceID: Self.newTraceID(), spanID: Self.newSpanID(), requestID: requestID)
         }
@@ -129,5 +136,6 @@ public struct TraceContext: Sendable, Equatable {
 /// Header and metadata names, shared by HTTP and gRPC.
 public enum TraceHeaders {
     public static let traceparent = "traceparent"
+    public static let tracestate = "tracestate"
     public static let requestID = "x-request-id"
 }

@@ -6,7 +6,7 @@ import Testing
 
 @testable import Observability
 
-/// W3C traceparent handling, the JSON log lines and the request middleware.
+/// W3C traceparent and tracestate handling, the JSON log lines and the request middleware.
 struct ObservabilityTests {
     static let header = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
@@ -18,6 +18,33 @@ struct ObservabilityTests {
         #expect(trace.sampled)
         #expect(trace.requestID == "abc")
         #expect(trace.traceparent == "00-4bf92f3577b34da6a3ce929d0e0e4736-\(trace.spanID)-01")
+    }
+
+    @Test func theTracestateIsKeptWithATraceparentOnly() {
+        let trace = TraceContext(incoming: Self.header, tracestate: "congo=t61rcWkgMzE", requestID: nil)
+        #expect(trace.tracestate == "congo=t61rcWkgMzE")
+        #expect(trace.child().tracestate == "congo=t61rcWkgMzE")
+        #expect(TraceContext(incoming: "garbage", tracestate: "congo=t61rcWkgMzE", requestID: nil).tracestate == nil)
+        #expect(TraceContext(incoming: Self.header, requestID: nil).tracestate == nil)
+    }
+
+    @Test func anOutgoingCallWithoutATracerSendsAChildOfTheCurrentTrace() async throws {
+        let trace = TraceContext(incoming: Self.header, tracestate: "congo=t61rcWkgMzE", requestID: "r-3")
+        let headers = try await TraceContext.$current.withValue(trace) {
+            try await OutgoingCall.withClientSpan("GET part") { call, _ in OutgoingCall.headers(call) }
+        }
+        let values = Dictionary(uniqueKeysWithValues: headers.map { ($0.name, $0.value) })
+        let parsed = try #require(values["traceparent"].flatMap(TraceContext.parse))
+        #expect(parsed.traceID == trace.traceID && parsed.spanID != trace.spanID)
+        #expect(values["tracestate"] == "congo=t61rcWkgMzE")
+        #expect(values["x-request-id"] == "r-3")
+    }
+
+    @Test func exportIsOffWithoutAnEndpointOrWhenDisabled() {
+        #expect(TraceExport.bootstrap(service: "test", environment: [:]) == nil)
+        #expect(TraceExport.bootstrap(service: "test", environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": ""]) == nil)
+        #expect(TraceExport.bootstrap(
+            service: "test", environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:4318", "OTEL_SDK_DISABLED": "true"]) == nil)
     }
 
     @Test func aChildKeepsTheTraceAndNamesItsParent() {
@@ -73,19 +100,22 @@ struct ObservabilityTests {
 
     @Test func theMiddlewareMakesTheTraceCurrentAndReturnsTheRequestId() async throws {
         let router = Router()
+        router.add(middleware: ServerSpanMiddleware())
         router.add(middleware: RequestTracingMiddleware())
         router.get("/trace") { _, _ in
-            TraceContext.current.map { "\($0.traceID) \($0.parentSpanID ?? "-") \($0.requestID)" } ?? "none"
+            TraceContext.current.map { "\($0.traceID) \($0.parentSpanID ?? "-") \($0.requestID) \($0.tracestate ?? "-")" } ?? "none"
         }
         let app = Application(router: router)
         try await app.test(.router) { client in
-            try await client.execute(uri: "/trace", method: .get, headers: [.traceparent: Self.header, .requestID: "r-2"]) { response in
-                #expect(String(buffer: response.body) == "4bf92f3577b34da6a3ce929d0e0e4736 00f067aa0ba902b7 r-2")
+            try await client.execute(
+                uri: "/trace", method: .get, headers: [.traceparent: Self.header, .tracestate: "congo=t61rcWkgMzE", .requestID: "r-2"]
+            ) { response in
+                #expect(String(buffer: response.body) == "4bf92f3577b34da6a3ce929d0e0e4736 00f067aa0ba902b7 r-2 congo=t61rcWkgMzE")
                 #expect(response.headers[.requestID] == "r-2")
             }
             try await client.execute(uri: "/trace", method: .get) { response in
                 let fields = String(buffer: response.body).split(separator: " ")
-                #expect(fields.count == 3 && fields[0].count == 32 && fields[1] == "-")
+                #expect(fields.count == 4 && fields[0].count == 32 && fields[1] == "-" && fields[3] == "-")
                 #expect(response.headers[.requestID] == String(fields[2]))
             }
         }
