@@ -82,7 +82,8 @@ wait_healthy() { # NAME PORT PID
 step "two instances of $service (gRPC $grpc_a and $grpc_b), the aggregator on $entry with ipv4:127.0.0.1:$grpc_a,127.0.0.1:$grpc_b"
 for instance in a b; do
   http_var=http_$instance grpc_var=grpc_$instance
-  HOST=127.0.0.1 PORT=${!http_var} GRPC_PORT=${!grpc_var} "$bin/$binary" >"$work/$service-$instance.log" 2>&1 &
+  # Development mode: these instances keep their data in memory (no database here).
+  APP_ENV=development HOST=127.0.0.1 PORT=${!http_var} GRPC_PORT=${!grpc_var} "$bin/$binary" >"$work/$service-$instance.log" 2>&1 &
   pids+=($!)
   wait_healthy "$service-$instance" "${!http_var}" "$!"
 done

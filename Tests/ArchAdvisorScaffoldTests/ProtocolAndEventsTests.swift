@@ -297,8 +297,9 @@ struct ProtocolAndEventsTests {
                     .contains("try GRPCTarget.makeClient(target: target, logger: logger)"))
             } else {
                 let delivery = try #require(files["Sources/Eventing/HTTPEventDelivery.swift"]).contents
-                #expect(delivery.contains("request.headers.add(name: TraceHeaders.traceparent, value: call.traceparent)"))
-                #expect(delivery.contains(#"request.headers.add(name: "tracestate", value: tracestate)"#))
+                // A client span of its own; its traceparent, tracestate and request id on the request.
+                #expect(delivery.contains(#"OutgoingCall.withClientSpan("POST \(destination) /events")"#))
+                #expect(delivery.contains("for header in OutgoingCall.headers(call) {\n                request.headers.replaceOrAdd(name: header.name, value: header.value)"))
             }
         }
         let readme = try #require(files["README.md"]).contents

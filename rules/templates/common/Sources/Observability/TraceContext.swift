@@ -24,13 +24,10 @@ public struct TraceContext: Sendable, Equatable {
     /// The caller's sampling decision (`01` flag), passed on unchanged.
     public var sampled: Bool
     /// The caller's W3C `tracestate` (vendor data), passed on unchanged; nil when none came.
-    public var tracestate: String?
+    public var tracestate: String? = nil
     /// The `x-request-id` of the client request: kept when a caller sends a sane one,
     /// made up otherwise, and passed on to every outgoing call.
     public var requestID: String
-    /// The W3C `tracestate` header received with the `traceparent` (vendor data), passed
-    /// on unchanged; nil when there was none.
-    public var tracestate: String? = nil
 
     /// The context of the task that is running, if it handles a request or an event.
     @TaskLocal public static var current: TraceContext?

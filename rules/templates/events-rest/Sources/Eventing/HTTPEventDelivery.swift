@@ -34,22 +34,24 @@ public struct HTTPEventDelivery: EventDelivery {
         guard let base = baseURLs[destination] else {
             throw Failure(description: "no URL configured for \(destination)", isPermanent: false)
         }
-        let call = TraceContext.forOutgoingCall()
-        var request = HTTPClientRequest(url: "\(base)/events")
-        request.method = .POST
-        request.headers.add(name: "content-type", value: "application/json")
-        request.headers.add(name: TraceHeaders.traceparent, value: call.traceparent)
-        if let tracestate = call.tracestate {
-            request.headers.add(name: "tracestate", value: tracestate)
-        }
-        request.headers.add(name: TraceHeaders.requestID, value: call.requestID)
-        request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(event)))
-        let response = try await client.execute(request, timeout: timeout)
-        let body = try await response.body.collect(upTo: 1 << 16)
-        guard (200..<300).contains(response.status.code) else {
-            let excerpt = String(decoding: body.readableBytesView.prefix(200), as: UTF8.self)
-            throw Failure(description: "\(destination) answered HTTP \(response.status.code): \(excerpt)",
-                          isPermanent: httpStatusIsPermanentFailure(Int(response.status.code)))
+        // A client span of its own (exported with OTLPExport), a child of the trace stored
+        // with the outbox row: the consumer's server span has a parent the collector knows.
+        let body = try await OutgoingCall.withClientSpan("POST \(destination) /events") { call, _ in
+            var request = HTTPClientRequest(url: "\(base)/events")
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/json")
+            for header in OutgoingCall.headers(call) {
+                request.headers.replaceOrAdd(name: header.name, value: header.value)
+            }
+            request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(event)))
+            let response = try await client.execute(request, timeout: timeout)
+            let body = try await response.body.collect(upTo: 1 << 16)
+            guard (200..<300).contains(response.status.code) else {
+                let excerpt = String(decoding: body.readableBytesView.prefix(200), as: UTF8.self)
+                throw Failure(description: "\(destination) answered HTTP \(response.status.code): \(excerpt)",
+                              isPermanent: httpStatusIsPermanentFailure(Int(response.status.code)))
+            }
+            return body
         }
         return (try? JSONDecoder().decode(Answer.self, from: Data(body.readableBytesView)))?.applied ?? true
     }
