@@ -19,7 +19,7 @@
 #
 # Environment:
 #   SCRATCH_PATH     the project's SwiftPM build folder (default: PROJECT_DIR/.build)
-#   E2E_PORT_OFFSET  added to the project's ports 8080... (default: 30000)
+#   E2E_PORT_OFFSET  added to the project's ports 8080... (default: 5000, below the ephemeral range)
 #   REQUESTS         how many requests (default: 12)
 #   KEEP_WORK=1      keep the logs
 set -euo pipefail
@@ -28,7 +28,7 @@ usage() { echo "usage: scripts/check-grpc-balance.sh PROJECT_DIR" >&2; exit 2; }
 [[ $# == 1 && -d $1 ]] || usage
 project=$(cd "$1" && pwd)
 scratch=${SCRATCH_PATH:-$project/.build}
-offset=${E2E_PORT_OFFSET:-30000}
+offset=${E2E_PORT_OFFSET:-5000}
 requests=${REQUESTS:-12}
 bin=$scratch/debug
 [[ -x $bin/aggregator ]] || { echo "check-grpc-balance: no $bin/aggregator (build the project first)" >&2; exit 2; }

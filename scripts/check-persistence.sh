@@ -26,7 +26,9 @@
 #
 # Environment:
 #   SCRATCH_PATH     the project's SwiftPM build folder (default: PROJECT_DIR/.build)
-#   PORT_OFFSET      added to the project's ports 8080... (default: 30000)
+#   PORT_OFFSET      added to the project's ports 8080... (default: 3000; keep every port
+#                    below the kernel's ephemeral range, 32768 and up on Linux, where an
+#                    outgoing connection may hold it)
 #   PG_PORT          PostgreSQL's port (default: 26432)
 #   CHECK_UNTRUSTED_CA=1  also step 3's certificate check
 #   KEEP_WORK=1      keep the logs and the cluster directory
@@ -38,7 +40,7 @@ project=$(cd "$1" && pwd)
 roles_script=$project/deploy/postgres/init-roles.sh
 [[ -x $roles_script ]] || { echo "check-persistence: $project has no deploy/postgres/init-roles.sh" >&2; exit 2; }
 scratch=${SCRATCH_PATH:-$project/.build}
-offset=${PORT_OFFSET:-30000}
+offset=${PORT_OFFSET:-3000}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 failures=()

@@ -256,7 +256,7 @@ else
 
   step "PostgreSQL: roles, migrations, restart and read back, two instances (scripts/check-persistence.sh)"
   start=$SECONDS
-  CHECK_UNTRUSTED_CA=1 SCRATCH_PATH=$scratch PORT_OFFSET=$((offset + 20000)) "$root/scripts/check-persistence.sh" "$project" \
+  CHECK_UNTRUSTED_CA=1 SCRATCH_PATH=$scratch PORT_OFFSET=$((offset - 7000)) "$root/scripts/check-persistence.sh" "$project" \
     || fail "microservices: scripts/check-persistence.sh failed"
   echo "persistence: $(elapsed "$start")"
 
@@ -393,12 +393,12 @@ else
     echo "events end to end: $(elapsed "$start")"
     step "PostgreSQL: roles, migrations, restart and read back with events (scripts/check-persistence.sh)"
     start=$SECONDS
-    SCRATCH_PATH=$grpc_scratch PORT_OFFSET=$((offset + 20000)) "$root/scripts/check-persistence.sh" "$project" \
+    SCRATCH_PATH=$grpc_scratch PORT_OFFSET=$((offset - 7000)) "$root/scripts/check-persistence.sh" "$project" \
       || fail "gRPC project: scripts/check-persistence.sh failed"
     echo "persistence: $(elapsed "$start")"
     step "gRPC round robin over two instances, grpc.health.v1 Check (scripts/check-grpc-balance.sh)"
     start=$SECONDS
-    SCRATCH_PATH=$grpc_scratch "$root/scripts/check-grpc-balance.sh" "$project" \
+    SCRATCH_PATH=$grpc_scratch E2E_PORT_OFFSET=$((offset - 5000)) "$root/scripts/check-grpc-balance.sh" "$project" \
       || fail "gRPC balance and health: scripts/check-grpc-balance.sh failed"
     echo "gRPC balance and health: $(elapsed "$start")"
   else
@@ -422,7 +422,7 @@ else
     check_monolith_run "$monolith_scratch/debug/shop"
     step "PostgreSQL: the monolith's role, migrations, restart and read back, two instances (scripts/check-persistence.sh)"
     start=$SECONDS
-    SCRATCH_PATH=$monolith_scratch PORT_OFFSET=$((offset + 20000)) "$root/scripts/check-persistence.sh" "$work/monolith" \
+    SCRATCH_PATH=$monolith_scratch PORT_OFFSET=$((offset - 7000)) "$root/scripts/check-persistence.sh" "$work/monolith" \
       || fail "monolith: scripts/check-persistence.sh failed"
     echo "persistence: $(elapsed "$start")"
   else
