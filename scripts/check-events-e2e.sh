@@ -53,6 +53,9 @@ failures=()
 # fail, step, wait_for_run_local, stop_run_local
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# pg_find_or_install
+# shellcheck source=scripts/lib-postgres.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib-postgres.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/check-events-e2e.XXXXXX")
 chmod 755 "$work"
@@ -88,34 +91,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-find_pg_bin() {
-  local dir
-  for dir in /usr/lib/postgresql/*/bin; do
-    if [[ -x $dir/initdb && -x $dir/pg_ctl ]]; then echo "$dir"; fi
-  done | sort -V | tail -n 1
-}
-
 step "PostgreSQL on 127.0.0.1:$pg_port"
-pg_bin=$(find_pg_bin)
-if [[ -z $pg_bin ]]; then
-  if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-    echo "installing Debian's postgresql..."
-    start=$SECONDS
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y --no-install-recommends postgresql >"$work/apt.log" 2>&1 \
-      || { apt-get update >>"$work/apt.log" 2>&1 && apt-get install -y --no-install-recommends postgresql >>"$work/apt.log" 2>&1; } \
-      || { tail -n 20 "$work/apt.log" >&2; echo "check-events-e2e: could not install postgresql" >&2; exit 1; }
-    echo "installed in $((SECONDS - start))s"
-    # Debian's package may start its default cluster; this check brings its own.
-    if command -v pg_lsclusters >/dev/null; then
-      pg_lsclusters --no-header | awk '$4 == "online" { print $1, $2 }' | while read -r version cluster; do
-        pg_ctlcluster "$version" "$cluster" stop || true
-      done
-    fi
-    pg_bin=$(find_pg_bin)
-  fi
-  [[ -n $pg_bin ]] || { echo "check-events-e2e: PostgreSQL (initdb, pg_ctl) not found; install postgresql" >&2; exit 1; }
-fi
+pg_find_or_install "$work"
 psql_bin=$pg_bin/psql
 if (exec 3<>"/dev/tcp/127.0.0.1/$pg_port") 2>/dev/null; then
   echo "check-events-e2e: something already listens on 127.0.0.1:$pg_port; set PG_PORT" >&2

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # A throwaway PostgreSQL for the checks of generated projects; sourced, never run.
 #
+#   pg_find_or_install WORK  sets pg_bin (installs Debian's postgresql when missing, as root)
 #   pg_start WORK PORT     finds PostgreSQL (installs Debian's postgresql when missing and
 #                          run as root), creates a cluster in WORK/pgdata listening on
 #                          localhost:PORT only, with TLS (a CA and server certificate made
@@ -26,17 +27,20 @@ pg_find_bin() {
   done | sort -V | tail -n 1
 }
 
-pg_start() { # WORK PORT
-  pg_work=$1
-  pg_port=$2
+# Sets pg_bin to the newest PostgreSQL's bin directory; installs Debian's postgresql first
+# when none is found and run as root (stopping the cluster the package may start: the checks
+# bring their own). WORK receives apt's log.
+pg_find_or_install() { # WORK
   pg_bin=$(pg_find_bin)
   if [[ -z $pg_bin ]]; then
     if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
       echo "installing Debian's postgresql..."
+      local start=$SECONDS
       export DEBIAN_FRONTEND=noninteractive
-      apt-get install -y --no-install-recommends postgresql >"$pg_work/apt.log" 2>&1 \
-        || { apt-get update >>"$pg_work/apt.log" 2>&1 && apt-get install -y --no-install-recommends postgresql >>"$pg_work/apt.log" 2>&1; } \
-        || { tail -n 20 "$pg_work/apt.log" >&2; echo "could not install postgresql" >&2; return 1; }
+      apt-get install -y --no-install-recommends postgresql >"$1/apt.log" 2>&1 \
+        || { apt-get update >>"$1/apt.log" 2>&1 && apt-get install -y --no-install-recommends postgresql >>"$1/apt.log" 2>&1; } \
+        || { tail -n 20 "$1/apt.log" >&2; echo "could not install postgresql" >&2; return 1; }
+      echo "installed in $((SECONDS - start))s"
       if command -v pg_lsclusters >/dev/null; then
         pg_lsclusters --no-header | awk '$4 == "online" { print $1, $2 }' | while read -r version cluster; do
           pg_ctlcluster "$version" "$cluster" stop || true
@@ -46,6 +50,12 @@ pg_start() { # WORK PORT
     fi
     [[ -n $pg_bin ]] || { echo "PostgreSQL (initdb, pg_ctl) not found; install postgresql" >&2; return 1; }
   fi
+}
+
+pg_start() { # WORK PORT
+  pg_work=$1
+  pg_port=$2
+  pg_find_or_install "$pg_work"
   psql_bin=$pg_bin/psql
   if (exec 3<>"/dev/tcp/127.0.0.1/$pg_port") 2>/dev/null; then
     echo "something already listens on 127.0.0.1:$pg_port" >&2
