@@ -46,6 +46,10 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "ArchAdvisorCLITests", dependencies: ["ArchAdvisorCore", "TestSupport"]),
-        .testTarget(name: "ArchAdvisorScaffoldTests", dependencies: ["ArchAdvisorScaffold", "ArchAdvisorCore", "TestSupport"]),
+        .testTarget(name: "ArchAdvisorScaffoldTests", dependencies: [
+            "ArchAdvisorScaffold", "ArchAdvisorCore", "TestSupport",
+            // The reference the compiled templates are checked against.
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
     ]
 )

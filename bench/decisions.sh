@@ -94,9 +94,13 @@ pattern = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(re.escape(w) for w, _ in wo
 key_of = dict(words)
 count = 0
 def substitute(text):
+    # Words become markers first; then every "{" that Jinja would read as the start of a
+    # tag (before "{", "%", "#" or a variable, as in "${CATALOG_...}") is escaped; then
+    # the markers become variables.
     global count
-    text = re.sub(r"\{[{%#]", lambda m: "{{ '%s' }}" % m.group(0), text)
-    text, n = pattern.subn(lambda m: "{{ cookiecutter.%s }}" % key_of[m.group(1)], text)
+    text, n = pattern.subn(lambda m: "\x00%s\x01" % key_of[m.group(1)], text)
+    text = re.sub(r"\{(?=[{%#\x00])", "{{ '{' }}", text)
+    text = re.sub(r"\x00(\w+)\x01", lambda m: "{{ cookiecutter.%s }}" % m.group(1), text)
     count += n
     return text
 root = os.path.join(template, "{{ cookiecutter.project }}")

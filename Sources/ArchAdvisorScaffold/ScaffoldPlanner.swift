@@ -1,6 +1,5 @@
 import ArchAdvisorCore
 import Foundation
-import Mustache
 
 /// One file of a planned project.
 public struct PlannedFile: Sendable, Equatable {
@@ -96,7 +95,7 @@ public enum ScaffoldPlanner {
     ]
 
     private static func render(
-        _ template: TemplateFile, layer: String, context: ScaffoldContext, library: MustacheLibrary, cache: TemplateCache
+        _ template: TemplateFile, layer: String, context: ScaffoldContext, library: TemplateCache.Partials, cache: TemplateCache
     ) throws -> [PlannedFile] {
         var relative = String(template.path.dropFirst(layer.count + 1))
         let isTemplate = relative.hasSuffix(templateSuffix)
@@ -120,9 +119,9 @@ public enum ScaffoldPlanner {
         let body = isTemplate ? template.contents : nil
         return try items.map { item in
             let values = item.isEmpty ? context.top : context.merged(with: item)
-            let path = try cache.render(relative, path: template.path, values: values, library: library)
+            let path = try cache.render(relative, path: template.path, values: values, partials: library)
             try checkSafe(path, template: template.path)
-            let contents = try body.map { try cache.render($0, path: template.path, values: values, library: library) } ?? template.contents
+            let contents = try body.map { try cache.render($0, path: template.path, values: values, partials: library) } ?? template.contents
             return PlannedFile(path: path, contents: contents, isExecutable: path.hasSuffix(".sh"))
         }
     }
@@ -132,7 +131,7 @@ public enum ScaffoldPlanner {
     /// layers that do not apply are left out. An empty partial is not registered (a
     /// missing partial renders as nothing).
     private static func partials(_ files: [TemplateFile], layers: [String], applied: [String],
-                                 cache: TemplateCache) throws -> MustacheLibrary {
+                                 cache: TemplateCache) throws -> TemplateCache.Partials {
         var named: [String: TemplateFile] = [:]
         var fills: [String: [(String, TemplateFile)]] = [:]
         for file in files {
@@ -147,11 +146,8 @@ public enum ScaffoldPlanner {
         for layer in applied {
             for (name, file) in fills[layer] ?? [] { named[name] = file }
         }
-        var library = MustacheLibrary()
-        for (name, file) in named where !file.contents.isEmpty {
-            library.register(try cache.partial(file.contents, path: file.path), named: name)
-        }
-        return library
+        return try cache.partials(named.sorted { $0.key < $1.key }.filter { !$0.value.contents.isEmpty }
+            .map { (name: $0.key, text: $0.value.contents, path: $0.value.path) })
     }
 
     /// Names used in `{{name}}` tags of a template path.
