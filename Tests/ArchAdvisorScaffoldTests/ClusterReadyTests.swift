@@ -34,6 +34,21 @@ struct ClusterReadyCITests {
         #expect(gitignore.contains(".build/"))
     }
 
+    /// The workflow's tests are the ones that need PostgreSQL too: a service container on
+    /// the job's network, healthy before the steps start, named by TEST_DATABASE_URL.
+    @Test(arguments: V.all.map(\.name))
+    func theTestJobRunsTheDatabaseTestsOnPostgreSQL(_ name: String) throws {
+        let variant = try #require(V.all.first { $0.name == name })
+        let workflow = try #require(try V.plan(variant.request)[".github/workflows/ci.yml"]).contents
+        let job = try #require(workflow.components(separatedBy: "\n  test:\n").dropFirst().first?.components(separatedBy: "\n\n  ").first)
+        let services = try #require(job.components(separatedBy: "    services:\n").dropFirst().first?.components(separatedBy: "    steps:\n").first)
+        #expect(services.contains("      postgres:\n        image: postgres:16-alpine\n"), "\(name): \(services)")
+        #expect(services.contains(#"--health-cmd "pg_isready -U postgres""#), "\(name): the steps wait for a server that answers")
+        let test = try #require(job.components(separatedBy: "      - name: Test\n").last)
+        #expect(test.hasPrefix("        env:\n          TEST_DATABASE_URL: postgres://postgres@postgres:5432/postgres?sslmode=disable\n        run: swift test --skip-build"),
+                "\(name): the service is reached by its name from the job's container: \(test)")
+    }
+
     @Test func theContractsJobWorksInAContainerAndCatchesNewFiles() throws {
         for variant in V.all where variant.request.syncProtocol == "grpc" {
             let workflow = try #require(try V.plan(variant.request)[".github/workflows/ci.yml"]).contents
