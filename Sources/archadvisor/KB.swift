@@ -33,11 +33,12 @@ struct KB: ParsableCommand {
                 Terminal.standardError.write("archadvisor: \(target): cannot write the knowledge base: \(error)\n")
                 throw ExitCode(2)
             }
-            Terminal.standardOutput.write("wrote \(target): \(kb.questions.count) questions, \(kb.decisions.count) decisions, \(kb.rules.count) rules, \(kb.sources.count) sources, \(kb.scenarios.count) scenarios, \(kb.templates.count) templates (sources \(kb.sourceHash.prefix(12)))"
+            func count(_ n: Int, _ noun: String, _ plural: String? = nil) -> String { "\(n) \(n == 1 ? noun : plural ?? noun + "s")" }
+            Terminal.standardOutput.write("wrote \(target): \(count(kb.questions.count, "question")), \(count(kb.decisions.count, "decision")), \(count(kb.rules.count, "rule")), \(count(kb.sources.count, "source")), \(count(kb.scenarios.count, "scenario")), \(count(kb.templates.count, "template")) (sources \(kb.sourceHash.prefix(12)))"
                 + kb.packs.map { p in
                     let rules = kb.rules.filter { $0.pack == p.id }.count, overrides = kb.rules.filter { $0.override?.pack == p.id }.count
                     let policies = kb.policies.filter { $0.pack == p.id }.count
-                    return "\n  rule pack \(p.id) (\(p.title), owner \(p.owner)): \(rules) rules, \(overrides) overrides, \(policies) policies"
+                    return "\n  rule pack \(p.id) (\(p.title), owner \(p.owner)): \(count(rules, "rule")), \(count(overrides, "override")), \(count(policies, "policy", "policies"))"
                 }.joined() + "\n")
         }
     }

@@ -59,13 +59,23 @@ struct RulePackCommandTests {
         #expect(r.stderr.contains("expected at most one rules directory (a directory without pack.yaml)"))
     }
 
+    /// Coverage names what cites each of the pack's documents: a rule, an override, policies.
+    @Test func coverageSaysWhatKindOfCitationCoversASource() throws {
+        let r = try CLI.run(["kb", "show", "--coverage", "--rules", CLI.rules.path, "--rules", Self.pack.path])
+        #expect(r.status == 0, "\(r)")
+        let lines = r.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(lines.contains { $0.hasPrefix("1 override  ADR-0012: When a system is small:") }, "\(r.stdout)")
+        #expect(lines.contains { $0.hasPrefix("1 rule  ADR-0019: Typed contracts between teams:") })
+        #expect(lines.contains { $0.hasPrefix("1 policy  ADR-0021: Every service is traced:") })
+    }
+
     @Test func aKnowledgeBaseBuiltWithThePackCarriesIt() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let kb = dir.path("acme.sqlite")
         let built = try CLI.run(["kb", "build", "--rules", CLI.rules.path, "--rules", Self.pack.path, "--output", kb])
         #expect(built.status == 0, "\(built)")
-        #expect(built.stdout.contains("rule pack acme (ACME platform standards, owner platform-team@acme.example): 1 rules, 1 overrides, 2 policies"))
+        #expect(built.stdout.contains("rule pack acme (ACME platform standards, owner platform-team@acme.example): 1 rule, 1 override, 2 policies"))
         // The gate with the built knowledge base and with --rules over the embedded one agree.
         let shop = Self.portfolio + "/shop/archadvisor.json"
         let viaKB = try CLI.run(["check", "--kb", kb, "--today", "2026-12-01", "--format", "json", shop])

@@ -77,6 +77,16 @@ public struct KnowledgeListing: Sendable {
     }
 
     /// Every guidance source with the rules citing it; recommendations with none stand out.
+    /// "2 rules", "1 override", "1 rule, 1 policy": what cites a source, by kind (the
+    /// entries of ``citing``).
+    static func citationLabel(_ citations: [String]) -> String {
+        let overrides = citations.filter { $0.hasPrefix("override of ") }.count
+        let policies = citations.filter { $0.hasPrefix("policy/") }.count
+        let rules = citations.count - overrides - policies
+        return [(rules, "rule", "rules"), (overrides, "override", "overrides"), (policies, "policy", "policies")]
+            .filter { $0.0 > 0 }.map { "\($0.0) \($0.0 == 1 ? $0.1 : $0.2)" }.joined(separator: ", ")
+    }
+
     public func coverage(style: Style, json: Bool) -> String {
         let citing = citing
         if json {
@@ -92,7 +102,7 @@ public struct KnowledgeListing: Sendable {
             let top = s.section.components(separatedBy: " / ").first ?? s.section
             if top != section { out += "\n\(style.bold)\(top)\(style.reset)\n"; section = top }
             let rules = citing[s.id] ?? []
-            let mark = rules.isEmpty ? (s.kind == .fact ? "\(style.dim)fact\(style.reset)" : "\(style.red)UNCOVERED\(style.reset)") : "\(style.green)\(rules.count) rule\(rules.count == 1 ? "" : "s")\(style.reset)"
+            let mark = rules.isEmpty ? (s.kind == .fact ? "\(style.dim)fact\(style.reset)" : "\(style.red)UNCOVERED\(style.reset)") : "\(style.green)\(Self.citationLabel(rules))\(style.reset)"
             out += "  \(mark)  \(s.section): \(s.text)\n"
             if !rules.isEmpty { out += "        \(style.dim)\(rules.joined(separator: ", "))\(style.reset)\n" }
         }
