@@ -22,7 +22,12 @@
 #     again and reads the item back (with events: every service's part of it);
 #  5. (REST and monolith) starts a second instance of the first service on the same
 #     database and checks that each instance reads what the other one wrote;
-#  6. stops everything and deletes the cluster (also on failure or Ctrl-C).
+#  6. (as root) checks that sslmode=verify-full without sslrootcert (the READMEs' default:
+#     the runtime image's CA bundle, /etc/ssl/certs/ca-certificates.crt) starts the first
+#     service and connects over TLS when that bundle holds the CA: the system bundle plus
+#     this run's CA, bind-mounted over it in a private mount namespace of the service's own
+#     (the machine's bundle is not touched);
+#  7. stops everything and deletes the cluster (also on failure or Ctrl-C).
 #
 # Environment:
 #   SCRATCH_PATH     the project's SwiftPM build folder (default: PROJECT_DIR/.build)
@@ -308,6 +313,36 @@ if [[ $events == 0 ]]; then
   stop_project "$second_pid"
 fi
 stop_project "$again_pid"
+
+# --- 6. the runtime image's CA bundle (after step 4: this start migrates nothing) ------------
+step "verify-full through the CA bundle, no sslrootcert"
+if [[ $(id -u) == 0 && -f /etc/ssl/certs/ca-certificates.crt ]] && command -v unshare >/dev/null; then
+  cat /etc/ssl/certs/ca-certificates.crt "$ca" >"$work/bundle.crt"
+  bundle_port=$((offset + 7002))
+  # Exec'd by unshare: the service's pid is $!, and the mount lasts as long as it does.
+  # shellcheck disable=SC2016
+  DATABASE_URL=${url_of[$first_prefix]%%&sslrootcert=*} HOST=127.0.0.1 PORT=$bundle_port \
+    unshare --mount sh -c 'mount --bind "$1" /etc/ssl/certs/ca-certificates.crt && exec "$2"' sh "$work/bundle.crt" "$bin/$first_binary" \
+    >"$work/bundle.log" 2>&1 &
+  bundle_pid=$!
+  pids+=("$bundle_pid")
+  deadline=$((SECONDS + 60))
+  until curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$bundle_port/health"; do
+    if ((SECONDS >= deadline)) || ! kill -0 "$bundle_pid" 2>/dev/null; then break; fi
+    sleep 0.2
+  done
+  tls=$(pg_psql postgres -tAc "SELECT count(*) FILTER (WHERE s.ssl) || '/' || count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.usename = '$first_database'")
+  if curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$bundle_port/health" && [[ $tls =~ ^([1-9][0-9]*)/\1$ ]]; then
+    echo "verify-full through the CA bundle (no sslrootcert), the bundle holding this CA: started, /health answers, $tls of its connections TLS"
+  else
+    tail -n 20 "$work/bundle.log" >&2
+    fail "verify-full through the CA bundle holding this CA: the service did not start or did not use TLS (connections TLS/all: $tls)"
+  fi
+  kill -TERM "$bundle_pid" 2>/dev/null || true
+  wait "$bundle_pid" 2>/dev/null || true
+else
+  echo "verify-full through the CA bundle: not checked (needs root and unshare for a private mount namespace)"
+fi
 
 echo
 if ((${#failures[@]} > 0)); then
