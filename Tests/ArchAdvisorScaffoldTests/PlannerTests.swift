@@ -110,6 +110,10 @@ struct PlannerTests {
         #expect(mesh.contains("kind: PeerAuthentication\nmetadata:\n  name: default\n  namespace: shop\nspec:\n  mtls:\n    mode: STRICT"), "STRICT mTLS for the project's namespace only")
         #expect(!files.values.contains { $0.contents.contains("namespace: istio-system") }, "nothing written into istio-system")
         #expect(mesh.contains("kind: AuthorizationPolicy\nmetadata:\n  name: allow-nothing\n  namespace: shop\nspec: {}"))
+        // The proxies' spans go to the provider the README's install command defines.
+        #expect(mesh.contains("kind: Telemetry\nmetadata:\n  name: tracing\n  namespace: shop\nspec:\n  tracing:\n    - providers:\n        - name: otel\n"))
+        let readme = try #require(files["README.md"]).contents
+        #expect(readme.contains("--set 'meshConfig.extensionProviders[0].name=otel'"))
         for deployable in ["aggregator"] + ScaffoldNames.defaultServices {
             let policy = try #require(files["k8s/istio/\(deployable).yaml"]).contents
             #expect(policy.contains("kind: DestinationRule"))
