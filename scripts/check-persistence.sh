@@ -332,7 +332,9 @@ if [[ $(id -u) == 0 && -f /etc/ssl/certs/ca-certificates.crt ]] && command -v un
     sleep 0.2
   done
   tls=$(pg_psql postgres -tAc "SELECT count(*) FILTER (WHERE s.ssl) || '/' || count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.usename = '$first_database'")
-  if curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$bundle_port/health" && [[ $tls =~ ^([1-9][0-9]*)/\1$ ]]; then
+  tls_on=${tls%%/*} tls_all=${tls##*/}
+  if curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$bundle_port/health" \
+    && [[ $tls_on =~ ^[0-9]+$ && $tls_all =~ ^[0-9]+$ ]] && ((tls_all > 0 && tls_on == tls_all)); then
     echo "verify-full through the CA bundle (no sslrootcert), the bundle holding this CA: started, /health answers, $tls of its connections TLS"
   else
     tail -n 20 "$work/bundle.log" >&2

@@ -22,7 +22,9 @@ import Mustache
 /// transforms (`{{name(x)}}`), inheritance (`{{<parent}}`, `{{$block}}`), dynamic partials
 /// (`{{>*name}}`), other pragmas, and characters made of several Unicode scalars (such as a
 /// letter followed by a combining accent: swift-mustache reads characters, this parser reads
-/// scalars, and they agree only when each character is one scalar or `\r\n`). Values may be
+/// scalars, and they agree only when each character is one scalar or `\r\n`), or a scalar
+/// canonically equivalent to another (such as the Kelvin sign, which Swift compares equal to
+/// `K`). Values may be
 /// `[String: Any]` dictionaries, arrays, `Bool`, `String` and numbers.
 struct CompiledTemplate {
     fileprivate(set) var tokens: [Token]
@@ -66,6 +68,16 @@ struct CompiledTemplate {
             if let offset = parser.firstMultiScalarCharacter() {
                 throw Failure(offset: offset, unsupported: "a character made of several Unicode scalars (write it as one, precomposed)")
             }
+        }
+        // Swift compares characters up to canonical equivalence (the Kelvin sign is "K"),
+        // bytes do not: a scalar whose canonical form is another one is refused (exactly the
+        // scalars NFC does not keep, those of Full_Composition_Exclusion).
+        var offset = 0
+        for scalar in text.unicodeScalars {
+            if scalar.value >= 0x80, scalar.properties.isFullCompositionExclusion {
+                throw Failure(offset: offset, unsupported: "U+\(String(scalar.value, radix: 16, uppercase: true)), a character Unicode treats as another one (write that one)")
+            }
+            offset += UTF8.width(scalar)
         }
         var parser = ByteParser(text)
         self = try parser.parse(state: .init())
@@ -312,6 +324,9 @@ private struct ByteParser {
                 if byte == first[0], matches(first, at: position), characterLength(at: position) == first.count { break }
                 position += 1
             }
+            // swift-mustache reads "\0" past the end: a delimiter that starts with it is
+            // looked for there, and there are fewer characters left than it has.
+            if reachedEnd, first == [0] { throw Failure(offset: position) }
             if reachedEnd || bytes[position] == 0x0A || bytes[position] == 0x0D { break }
             // The delimiter's first character: the delimiter, or a character of the text.
             text += self.text(runStart..<position)

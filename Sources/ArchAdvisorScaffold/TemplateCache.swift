@@ -78,7 +78,9 @@ public final class TemplateCache {
             let (line, column) = Self.position(of: error.offset, in: text)
             throw ScaffoldError.templateSyntax(
                 path: path,
-                message: "line \(line), column \(column): \(error.unsupported ?? "a template swift-mustache reads and archadvisor's renderer does not"), not supported by archadvisor's template renderer")
+                message: "line \(line), column \(column): "
+                    + (error.unsupported.map { "\($0), not supported by archadvisor's template renderer" }
+                        ?? "archadvisor's template renderer cannot read what swift-mustache reads here (a bug of archadvisor's: please report it)"))
         }
         compiled[text] = template
         parseCount += 1

@@ -64,7 +64,7 @@ struct CompiledTemplateTests {
         // Texts swift-mustache refuses, or reads in its own way.
         "{{#yes}}\nopen", "{{/yes}}", "{{#yes}}{{/no}}", "{{name", "{{{name}}", "x {", "x {{", "{{=<%>=}}", "{{=<% %>}}",
         "{{! never closed", "{{name}}}", "{{#a b}}{{/a b}}", "{{%CONTENT_TYPE:FOO}}", "{{%FOO:TEXT}}", "{{\nname}}", "{{ }}x",
-        "{{)}}", "{{a)}}",
+        "{{)}}", "{{a)}}", "{{=\u{0} |=}}x", "{{=\u{0} |=}}x\n",
     ])
     func rendersWhatSwiftMustacheRenders(text: String) {
         let (reference, compiled) = Self.both(text)
@@ -131,6 +131,7 @@ struct CompiledTemplateTests {
         ("{{>*dynamic}}", "line 1, column 1: a dynamic partial ({{>*name}})"),
         ("ok\n{{%CONTENT_TYPE:HTML}}", "line 2, column 1: a pragma other than {{%CONTENT_TYPE:TEXT}}"),
         ("e\u{301} {{name}}", "line 1, column 1: a character made of several Unicode scalars (write it as one, precomposed)"),
+        ("x\n {{\u{212A}}}", "line 2, column 4: U+212A, a character Unicode treats as another one (write that one)"),
     ])
     func unsupportedFeaturesAreNamed(text: String, message: String) throws {
         let cache = TemplateCache()
