@@ -76,7 +76,6 @@ public struct KnowledgeListing: Sendable {
         return out
     }
 
-    /// Every guidance source with the rules citing it; recommendations with none stand out.
     /// "2 rules", "1 override", "1 rule, 1 policy": what cites a source, by kind (the
     /// entries of ``citing``).
     static func citationLabel(_ citations: [String]) -> String {
@@ -87,6 +86,7 @@ public struct KnowledgeListing: Sendable {
             .filter { $0.0 > 0 }.map { "\($0.0) \($0.0 == 1 ? $0.1 : $0.2)" }.joined(separator: ", ")
     }
 
+    /// Every guidance source with the rules citing it; recommendations with none stand out.
     public func coverage(style: Style, json: Bool) -> String {
         let citing = citing
         if json {
